@@ -1,0 +1,132 @@
+"""The command line: parse arguments, hand over to one module per subcommand.
+
+Exit codes: 0 success, 1 problems in the input (expected errors), 2 usage errors,
+3 an internal failure (a bug: reported briefly, never as a bare traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from ._version import __version__
+from .diagnostics import ReferatgenError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: fejl: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="referatgen",
+        description="Referater og dagsordener fra mødefiler (YAML eller Markdown).",
+    )
+    parser.add_argument("--version", action="version", version=f"referatgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="find fejl i mødefiler")
+    check.add_argument("files", nargs="+", metavar="FIL")
+    check.add_argument("--strict", action="store_true", help="advarsler giver også exit 1")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text (standard) eller json")
+
+    build = sub.add_parser("build", help="lav PDF/DOCX/HTML af mødefiler")
+    build.add_argument("files", nargs="+", metavar="FIL")
+    build.add_argument("-o", "--output", metavar="MAPPE", help="hvor filerne skrives "
+                       "(standard: mødefilens mappe)")
+    build.add_argument("--format", default="pdf,docx", metavar="pdf,docx,html",
+                       help="kommasepareret liste af formater (standard: pdf,docx)")
+    build.add_argument("--intern", action="store_true",
+                       help="intern version med lukkede punkters indhold")
+    build.add_argument("--som", choices=("dagsorden", "referat"),
+                       help="lav en dagsorden eller et referat uanset filens type")
+    build.add_argument("--stil", metavar="NAVN|STI", help="brug en anden stil end filens")
+    build.add_argument("--pdf-variant", default="pdf/a-3b", metavar="VARIANT",
+                       help="WeasyPrint-variant, fx pdf/a-3b (standard), pdf/ua-1 eller none")
+    build.add_argument("--no-libreoffice", action="store_true",
+                       help="spring LibreOffice-opmålingen af DOCX-sidetal over")
+    build.add_argument("-j", "--jobs", type=int, metavar="N",
+                       help="antal samtidige processer ved arkivkørsel (standard: alle kerner)")
+    build.add_argument("--force", action="store_true",
+                       help="byg alt igen, også det der er opdateret")
+    build.add_argument("--verbose", action="store_true",
+                       help="vis også filer, der ikke er mødefiler")
+    build.add_argument("--executor", choices=("local", "dask"), default="local",
+                       help="kør lokalt (standard) eller på en Dask-klynge")
+    build.add_argument("--scheduler", metavar="ADRESSE", help="Dask-schedulerens adresse")
+
+    convert = sub.add_parser("convert", help="omsæt en mødefil mellem YAML og Markdown")
+    convert.add_argument("file", metavar="FIL")
+    convert.add_argument("--to", choices=("yaml", "md"), required=True)
+    convert.add_argument("-o", "--output", metavar="FIL",
+                         help="målfil (standard: samme navn med ny endelse)")
+    convert.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    importer = sub.add_parser("import", help="lav mødefiler af eksisterende referater")
+    importer.add_argument("files", nargs="+", metavar="FIL")
+    importer.add_argument("-o", "--output", metavar="MAPPE")
+    importer.add_argument("--stil", metavar="NAVN")
+    importer.add_argument("--to", choices=("yaml", "md"), default="yaml")
+    importer.add_argument("--force", action="store_true", help="overskriv eksisterende filer")
+
+    find = sub.add_parser("find", help="find et sagsnummer i et bygget arkiv")
+    find.add_argument("sagsnr", metavar="SAGSNR")
+    find.add_argument("archive", nargs="?", default=".", metavar="ARKIV")
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "check":
+            from .commands import check
+
+            return check.run(args)
+        if args.command == "build":
+            from .commands import build
+
+            return build.run(args)
+        if args.command == "import":
+            from .commands import import_
+
+            return import_.run(args)
+        if args.command == "find":
+            from .commands import find
+
+            return find.run(args)
+        from .commands import convert
+
+        return convert.run(args)
+    except ReferatgenError as exc:
+        print(f"referatgen: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("referatgen: afbrudt", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 3, no bare traceback
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        print(
+            f"referatgen: intern fejl ({type(exc).__name__}: {exc}) i "
+            f"{frame.filename}:{frame.lineno}.\nDet er en fejl i referatgen, ikke i din fil. "
+            "Sæt REFERATGEN_DEBUG=1 for hele forløbet, og meld fejlen til IT.",
+            file=sys.stderr,
+        )
+        import os
+
+        if os.environ.get("REFERATGEN_DEBUG"):
+            traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+def main() -> int:
+    return run(sys.argv[1:])

@@ -1,0 +1,222 @@
+"""Stage 3: the checks a secretary runs before publishing (`referatgen check`).
+
+Imports nothing from the renderers: this path runs on every commit through pre-commit.
+markdown-it is imported only for texts that contain '<', to find raw HTML exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .diagnostics import Diagnostic, Severity
+from .load import load
+from .model import Item, Meeting, Text, Where, build_model
+from .styles import Style, StyleError, resolve_style
+
+
+@dataclass
+class CheckResult:
+    """A checked file: its model and style when they could be read, and every finding."""
+
+    meeting: Meeting | None
+    style: Style | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+def check_file(path: Path, display: str | None = None) -> CheckResult:
+    loaded = load(path, display)
+    meeting, diagnostics = build_model(loaded)
+    if meeting is None:
+        return CheckResult(None, None, diagnostics)
+    style: Style | None = None
+    try:
+        style = resolve_style(meeting.stil, meeting.folder)
+    except StyleError as exc:
+        diagnostics.append(Diagnostic(
+            loaded.source.display, meeting.stil_where.line, meeting.stil_where.column,
+            "error", str(exc), "unknown-style",
+        ))
+    diagnostics += check_meeting(meeting, style)
+    diagnostics.sort(key=lambda d: (d.line, d.column))
+    return CheckResult(meeting, style, diagnostics)
+
+
+def check_meeting(meeting: Meeting, style: Style | None) -> list[Diagnostic]:
+    return _Checker(meeting, style).run()
+
+
+_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})-(\d{4})(?![\d-])")
+_ATX_H12 = re.compile(r"^ {0,3}#{1,2}(?:[ \t]|$)")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BLOCK_START = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|#|\|)")
+_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _valid_cpr_date(day: int, month: int, year: int) -> bool:
+    for century in (1900, 2000):
+        try:
+            dt.date(century + year, month, day)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+class _Checker:
+    def __init__(self, meeting: Meeting, style: Style | None) -> None:
+        self.meeting = meeting
+        self.style = style
+        self.out: list[Diagnostic] = []
+
+    def report(self, where: Where, severity: Severity, message: str, rule: str) -> None:
+        self.out.append(Diagnostic(
+            self.meeting.source.display, where.line, where.column, severity, message, rule))
+
+    def run(self) -> list[Diagnostic]:
+        meeting = self.meeting
+        for index, item in enumerate(meeting.punkter):
+            number = meeting.første_punkt + index
+            self.item(item, number)
+        for text in (meeting.sted, *(p.label() for p in meeting.deltagere),
+                     *(p.label() for p in meeting.afbud)):
+            if text:
+                self.cpr_plain(text, Where(1, 1))
+        return self.out
+
+    def item(self, item: Item, number: int) -> None:
+        meeting, style = self.meeting, self.style
+        if item.punkt_label is not None and item.punkt_label[0] != number:
+            written, where = item.punkt_label
+            self.report(where, "warning",
+                        f"Overskriften siger 'Punkt {written}', men punktet bliver nummer {number}. "
+                        "referatgen nummererer selv: slet 'Punkt N:' eller ret tallet.",
+                        "punkt-number")
+        if item.sagsnr and item.sagsnr_where and style and not style.matches_sagsnr(item.sagsnr):
+            example = f", fx {style.sagsnr_example}" if style.sagsnr_example else ""
+            self.report(item.sagsnr_where, "error",
+                        f"Sagsnummeret '{item.sagsnr}' passer ikke til stilen {style.name}s "
+                        f"mønster{example}. Ret nummeret, eller vælg den rigtige stil.",
+                        "sagsnr-pattern")
+        if meeting.type == "referat" and not item.lukket and not item.beslutning:
+            self.report(item.titel_where, "warning",
+                        f"Punkt {number} ('{item.titel}') har ingen beslutning. Skriv den under "
+                        "'beslutning: |', eller '-' hvis der intet er at tilføje.",
+                        "missing-decision")
+        if meeting.type == "dagsorden" and item.beslutning:
+            where = item.beslutning_where or item.where
+            self.report(where, "warning",
+                        "En dagsorden har endnu ingen beslutninger: teksten kommer ikke med. "
+                        "Skriv 'type: referat' hvis mødet er holdt.",
+                        "decision-in-agenda")
+        for bilag in item.bilag:
+            if bilag.fil and bilag.fil_where:
+                self.file_reference(bilag.fil, bilag.fil_where, "Bilaget")
+            if not item.lukket and not bilag.lukket:
+                self.cpr_plain(bilag.titel, bilag.where)
+        for _label, text in item.texts():
+            self.text(text, published=not item.lukket)
+        if not item.lukket:
+            self.cpr_plain(item.titel, item.titel_where)
+        elif style is not None and style.publishes_closed_titles and not item.offentlig_titel:
+            self.cpr_plain(item.titel, item.titel_where)
+        if item.offentlig_titel and item.offentlig_titel_where:
+            self.cpr_plain(item.offentlig_titel, item.offentlig_titel_where)
+        if item.sagsnr and item.sagsnr_where:
+            self.cpr_plain(item.sagsnr, item.sagsnr_where)
+
+    def file_reference(self, name: str, where: Where, what: str) -> None:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) and not re.match(r"^[a-zA-Z]:[\\/]", name):
+            self.report(where, "error",
+                        f"{what} '{name}' peger på en adresse. Læg filen i mødets mappe og "
+                        "skriv stien dertil, fx bilag/fil.pdf.", "bilag-outside")
+            return
+        folder = self.meeting.folder
+        target = (folder / name).resolve()
+        if PurePosixPath(name).is_absolute() or not target.is_relative_to(folder):
+            self.report(where, "error",
+                        f"{what} '{name}' ligger uden for mødets mappe. Kopiér filen ind i "
+                        "mappen (fx bilag/) og skriv stien dertil.", "bilag-outside")
+        elif not target.is_file():
+            self.report(where, "error",
+                        f"{what} '{name}' findes ikke. Ret stien (i forhold til mødefilens "
+                        "mappe), eller læg filen der.", "bilag-missing")
+
+    def text(self, text: Text, *, published: bool) -> None:
+        lines = text.markdown.split("\n")
+        fence: str | None = None
+        previous_paragraph = False
+        if self.meeting.source.format == "yaml":
+            for index, line in enumerate(lines):
+                match = _FENCE.match(line)
+                if fence is not None:
+                    if match and match.group(1)[0] == fence[0]:
+                        fence = None
+                    continue
+                if match:
+                    fence = match.group(1)
+                    previous_paragraph = False
+                    continue
+                setext = previous_paragraph and _SETEXT.match(line)
+                if _ATX_H12.match(line) or setext:
+                    where = text.position(index, len(line) - len(line.lstrip()))
+                    self.report(where, "error",
+                                "Overskrifter med # eller ## (eller understregning med === og "
+                                "---) er forbeholdt punkter og afsnit. Brug ### til en "
+                                "underoverskrift i teksten.", "heading-in-section")
+                previous_paragraph = bool(line.strip()) and not _BLOCK_START.match(line)
+        for index, line in enumerate(lines):
+            for match in _IMAGE.finditer(line):
+                self.file_reference(match.group(1), text.position(index, match.start(1)),
+                                    "Billedet")
+        if published:
+            for index, line in enumerate(lines):
+                for match in _CPR.finditer(line):
+                    self.cpr_found(match, text.position(index, match.start()))
+        if "<" in text.markdown:
+            self.raw_html(text)
+
+    def cpr_plain(self, value: str, where: Where) -> None:
+        for match in _CPR.finditer(value):
+            self.cpr_found(match, where)
+
+    def cpr_found(self, match: re.Match[str], where: Where) -> None:
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        if _valid_cpr_date(day, month, year):
+            self.report(where, "error",
+                        f"'{match[0]}' ligner et CPR-nummer og må ikke offentliggøres. "
+                        "Fjern det, eller flyt oplysningen til et lukket punkt.", "cpr-number")
+
+    def raw_html(self, text: Text) -> None:
+        from markdown_it import MarkdownIt
+
+        tokens = MarkdownIt("commonmark").parse(text.markdown)
+        for token in _walk(tokens):
+            if token.type in ("html_block", "html_inline"):
+                line_index = token.map[0] if token.map else token.meta.get("line", 0)
+                snippet = token.content.strip().split("\n")[0][:40]
+                column = text.markdown.split("\n")[line_index].find(snippet[:10])
+                self.report(text.position(line_index, max(column, 0)), "warning",
+                            f"HTML ('{snippet}') vises som almindelig tekst. Brug Markdown i "
+                            "stedet: **fed**, *kursiv*, lister med - og tabeller med |.",
+                            "raw-html")
+
+
+def _walk(tokens: list) -> list:  # type: ignore[type-arg]
+    out = []
+    block_line = 0
+    for token in tokens:
+        if token.map:
+            block_line = token.map[0]
+        out.append(token)
+        for child in token.children or []:
+            child.meta = {**child.meta, "line": block_line}
+            out.append(child)
+    return out

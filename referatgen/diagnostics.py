@@ -1,0 +1,75 @@
+"""Findings about a meeting file, and the exceptions that carry them.
+
+Every stage reports problems the same way, so `check`, `build` and `convert` print
+identical lines and the pre-commit hook, editors and CI can all parse them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+#: Every rule id, in the order the format reference documents them.
+RULES: tuple[str, ...] = (
+    "yaml-syntax",
+    "not-utf8",
+    "empty-file",
+    "missing-key",
+    "unknown-key",
+    "wrong-type",
+    "bad-date",
+    "bad-time",
+    "sagsnr-pattern",
+    "bilag-missing",
+    "bilag-outside",
+    "unknown-style",
+    "raw-html",
+    "heading-in-section",
+    "text-outside-section",
+    "missing-decision",
+    "decision-in-agenda",
+    "cpr-number",
+    "punkt-number",
+)
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place: 1-based line and column, counted in characters."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    rule: str
+
+    def format(self) -> str:
+        return (
+            f"{self.path}:{self.line}:{self.column}: {self.severity}: "
+            f"{self.message} [{self.rule}]"
+        )
+
+
+def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    return any(d.severity == "error" or strict for d in diagnostics)
+
+
+def to_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=2)
+
+
+class ReferatgenError(Exception):
+    """An expected failure with a message meant for the secretary (exit code 1)."""
+
+
+class MeetingInvalid(ReferatgenError):
+    """The meeting file has errors; the diagnostics say which."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(d.format() for d in diagnostics))
+        self.diagnostics = diagnostics

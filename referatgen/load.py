@@ -1,0 +1,253 @@
+"""Stage 1: read a meeting file into a tree of values that remember where they stand.
+
+Both formats (YAML, and Markdown with front matter) load into the same tree, so the
+model and the checks downstream are written once. Positions are 1-based and count
+characters, as an editor shows them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .diagnostics import Diagnostic
+
+Format = Literal["yaml", "md"]
+
+
+@dataclass
+class Scalar:
+    """A value written as text. `tag` is the YAML type it resolves to (str, int, ...)."""
+
+    value: str
+    line: int
+    column: int
+    tag: str = "str"
+    #: Where the text itself starts in the file (a block scalar starts on the next line).
+    body_line: int = 0
+    body_column: int = 0
+    #: True when line i of `value` is file line body_line + i (block scalars, Markdown).
+    exact_lines: bool = False
+
+
+@dataclass
+class Sequence:
+    items: list[Node]
+    line: int
+    column: int
+
+
+@dataclass
+class Mapping:
+    #: key -> (the key as written, its value); in file order.
+    entries: dict[str, tuple[Scalar, Node]]
+    line: int
+    column: int
+    #: Facts the Markdown loader learned from headings (for example "Punkt 3:").
+    notes: dict[str, Scalar] = field(default_factory=dict)
+
+    def get(self, key: str) -> Node | None:
+        entry = self.entries.get(key)
+        return entry[1] if entry else None
+
+
+Node = Scalar | Sequence | Mapping
+
+
+@dataclass
+class Source:
+    """The file as read: what messages point into."""
+
+    path: Path
+    display: str
+    text: str
+    format: Format
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent.resolve()
+
+
+@dataclass
+class Loaded:
+    source: Source
+    root: Mapping | None
+    diagnostics: list[Diagnostic]
+
+
+def meeting_format(path: Path) -> Format:
+    return "md" if path.suffix.lower() in (".md", ".markdown") else "yaml"
+
+
+def load(path: Path, display: str | None = None) -> Loaded:
+    """Read and parse one meeting file. Never raises for bad content."""
+    display = display if display is not None else str(path)
+    fmt = meeting_format(path)
+    data = path.read_bytes()
+    source = Source(path, display, "", fmt)
+
+    def fail(line: int, column: int, message: str, rule: str) -> Loaded:
+        return Loaded(source, None, [Diagnostic(display, line, column, "error", message, rule)])
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(data, exc.start)
+        return fail(
+            line,
+            column,
+            f"Filen er ikke gemt som UTF-8 (byte 0x{data[exc.start]:02X} kan ikke læses). "
+            "Gem den igen med kodningen UTF-8 (i Notesblok: Filer > Gem som > Kodning: UTF-8).",
+            "not-utf8",
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    source.text = text
+    if not text.strip():
+        return fail(1, 1, "Filen er tom. Skriv mødets oplysninger og punkter i den.", "empty-file")
+    if fmt == "md":
+        from .load_md import parse_markdown_meeting
+
+        root, diagnostics = parse_markdown_meeting(source)
+        return Loaded(source, root, diagnostics)
+    root, diagnostics = parse_yaml(text, display)
+    if root is not None and not isinstance(root, Mapping):
+        return fail(
+            root.line,
+            root.column,
+            "Filen skal bestå af nøgler som organ, dato og punkter (en YAML-mapping), "
+            "ikke en liste eller en enkelt værdi.",
+            "wrong-type",
+        )
+    return Loaded(source, root, diagnostics)
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return before.count(b"\n") + 1, column
+
+
+_TAGS = {
+    "tag:yaml.org,2002:str": "str",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:timestamp": "timestamp",
+}
+
+
+def parse_yaml(
+    text: str, display: str, *, line_offset: int = 0
+) -> tuple[Node | None, list[Diagnostic]]:
+    """Compose (not construct) the YAML: nodes keep their marks and cost less than objects."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        column = mark.column + 1 if mark else 1
+        message = _yaml_message(str(exc.problem or exc.context or ""))
+        return None, [Diagnostic(display, line, column, "error", message, "yaml-syntax")]
+    except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors in practice
+        message = _yaml_message(str(exc))
+        return None, [Diagnostic(display, 1 + line_offset, 1, "error", message, "yaml-syntax")]
+    if node is None:
+        return None, []
+    lines = text.split("\n")
+    diagnostics: list[Diagnostic] = []
+    tree = _convert(node, lines, line_offset, display, diagnostics)
+    if diagnostics:
+        return None, diagnostics
+    return tree, []
+
+
+def _yaml_message(problem: str) -> str:
+    if "'\\t'" in problem or "\\t" in problem:
+        return (
+            "Tabulatortegn er ikke tilladt i YAML. Ryk ind med mellemrum "
+            "(fx to mellemrum pr. niveau)."
+        )
+    if "mapping values are not allowed" in problem:
+        return (
+            "Et kolon står et sted, hvor YAML ikke venter det. Sæt teksten i anførselstegn "
+            '(titel: "Punkt: tekst") eller skriv den som tekstblok med |.'
+        )
+    if "could not find expected ':'" in problem:
+        return "Der mangler et kolon efter en nøgle, eller en linje er rykket forkert ind."
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        return (
+            "Indrykningen passer ikke: linjer på samme niveau skal stå lige under "
+            "hinanden, og en tekstblok (|) skal være rykket længere ind end sin nøgle."
+        )
+    if "found undefined alias" in problem or "found unknown escape" in problem:
+        return f"Ugyldigt tegn i YAML ({problem}). Sæt teksten i anførselstegn eller brug |."
+    return f"YAML-fejl: {problem}. Ret indrykning og tegnsætning omkring dette sted."
+
+
+def _convert(
+    node: object, lines: list[str], offset: int, display: str, diagnostics: list[Diagnostic]
+) -> Node:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    mark = node.start_mark  # type: ignore[attr-defined]
+    line, column = mark.line + 1 + offset, mark.column + 1
+    if isinstance(node, ScalarNode):
+        tag = _TAGS.get(str(getattr(node.tag, "value", node.tag)), "str")
+        style = node.style
+        if style in ("|", ">"):
+            body_line = mark.line + 1
+            body_column = _block_indent(lines, body_line)
+            return Scalar(
+                node.value, line, column, tag,
+                body_line + 1 + offset, body_column + 1, exact_lines=style == "|",
+            )
+        quote = 1 if style in ("'", '"') else 0
+        return Scalar(
+            node.value, line, column, tag, line, column + quote,
+            exact_lines="\n" not in node.value,
+        )
+    if isinstance(node, SequenceNode):
+        return Sequence(
+            [_convert(n, lines, offset, display, diagnostics) for n in node.value], line, column
+        )
+    assert isinstance(node, MappingNode)
+    entries: dict[str, tuple[Scalar, Node]] = {}
+    for key_node, value_node in node.value:
+        key = _convert(key_node, lines, offset, display, diagnostics)
+        if not isinstance(key, Scalar):
+            diagnostics.append(Diagnostic(
+                display, key.line, key.column, "error",
+                "En nøgle skal være et ord, ikke en liste eller mapping.", "yaml-syntax",
+            ))
+            continue
+        if key.value in entries:
+            first = entries[key.value][0]
+            diagnostics.append(Diagnostic(
+                display, key.line, key.column, "error",
+                f"Nøglen '{key.value}' står to gange (første gang i linje {first.line}). "
+                "Slet den ene, eller flet teksterne sammen.",
+                "yaml-syntax",
+            ))
+            continue
+        entries[key.value] = (key, _convert(value_node, lines, offset, display, diagnostics))
+    return Mapping(entries, line, column)
+
+
+def _block_indent(lines: list[str], start: int) -> int:
+    for text in lines[start:]:
+        if text.strip():
+            return len(text) - len(text.lstrip(" "))
+    return 0
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

@@ -1,0 +1,202 @@
+"""House styles: a folder with `style.yaml`, CSS, DOCX settings and a logo.
+
+A style may `extends` a parent; its own files are looked up first, then the parent's
+(like MkDocs' custom_dir over a theme), and its `style.yaml` keys override the parent's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ._resources import resource_dir
+from .diagnostics import ReferatgenError
+from .schema import SECTION_KEYS
+
+BUILTIN = ("standard", "htk", "kalundborg")
+
+
+class StyleError(ReferatgenError):
+    """A style that cannot be found or read."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """Sections printed under one shared heading (Kalundborg's "Sagsfremstilling")."""
+
+    heading: str
+    keys: tuple[str, ...]
+
+
+Slot = str | Group
+
+
+@dataclass(frozen=True)
+class Style:
+    """A resolved house style. Each field is a `style.yaml` key (Danish name in brackets)."""
+
+    #: Short name of the style, as written after `stil:` [`navn`].
+    name: str
+    #: The style's folders, its own first, then each parent's (file lookup order).
+    folders: tuple[Path, ...]
+    #: The municipality's name, used when the meeting file has no `kommune` [`kommune`].
+    kommune: str | None = None
+    #: Regular expression a case number must match; None accepts any text [`sagsnr_mønster`].
+    sagsnr_pattern: str | None = None
+    #: A valid case number, shown in messages [`sagsnr_eksempel`].
+    sagsnr_example: str | None = None
+    #: Public title of a closed item; `{titel}` inserts the real title [`lukket_titel`].
+    closed_title: str = "Lukket punkt"
+    #: Heading of a decision; `{organ}` and `{dato}` (DD-MM-YYYY) [`beslutning_overskrift`].
+    decision_heading: str = "Beslutning"
+    #: Heading of each section key [`overskrifter`].
+    headings: dict[str, str] = field(default_factory=dict)
+    #: Order of the sections, with groups; `afsnit` marks where free sections go
+    #: [`rækkefølge`].
+    order: tuple[Slot, ...] = ()
+    #: Stylesheets of the PDF and HTML, parents' first [`css`].
+    css: tuple[str, ...] = ()
+    #: Logo file name inside the style folder, or None [`logo`].
+    logo: str | None = None
+    #: Settings of the Word document (fonts, sizes, margins, colours) [`docx`].
+    docx: dict[str, Any] = field(default_factory=dict)
+
+    def file(self, name: str) -> Path | None:
+        """A file of the style, from the style itself or the nearest parent that has it."""
+        for folder in self.folders:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def heading(self, key: str) -> str:
+        return self.headings.get(key, key.capitalize())
+
+    def matches_sagsnr(self, sagsnr: str) -> bool:
+        return self.sagsnr_pattern is None or re.fullmatch(self.sagsnr_pattern, sagsnr) is not None
+
+    def public_title(self, titel: str) -> str:
+        return self.closed_title.replace("{titel}", titel)
+
+    @property
+    def publishes_closed_titles(self) -> bool:
+        return "{titel}" in self.closed_title
+
+    def heading_aliases(self) -> dict[str, str]:
+        """Lower-case heading -> section key, for reading `## Heading` in Markdown files."""
+        return {h.lower(): k for k, h in self.headings.items()}
+
+
+def is_path_spec(spec: str) -> bool:
+    return "/" in spec or "\\" in spec or spec.startswith(".")
+
+
+def search_path() -> list[Path]:
+    """Folders searched for a style by name: REFERATGEN_STYLE_PATH first, then built-ins."""
+    extra = os.environ.get("REFERATGEN_STYLE_PATH", "")
+    folders = [Path(p) for p in extra.split(os.pathsep) if p]
+    return [*folders, resource_dir("styles")]
+
+
+def find_style_folder(spec: str, base: Path) -> Path | None:
+    if is_path_spec(spec):
+        folder = (base / spec).resolve()
+        return folder if (folder / "style.yaml").is_file() else None
+    for root in search_path():
+        folder = root / spec
+        if (folder / "style.yaml").is_file():
+            return folder.resolve()
+    return None
+
+
+def available_styles() -> list[str]:
+    names: set[str] = set()
+    for root in search_path():
+        if root.is_dir():
+            names.update(p.parent.name for p in root.glob("*/style.yaml"))
+    return sorted(names)
+
+
+def resolve_style(spec: str, base: Path) -> Style:
+    folder = find_style_folder(spec, base)
+    if folder is None:
+        raise StyleError(_unknown_style_message(spec))
+    return _load_folder(folder)
+
+
+def _unknown_style_message(spec: str) -> str:
+    if is_path_spec(spec):
+        return f"Stilen '{spec}' findes ikke: mappen skal indeholde en style.yaml."
+    return (
+        f"Stilen '{spec}' findes ikke. Kendte stilarter: {', '.join(available_styles())}; "
+        "eller angiv stien til en mappe med en style.yaml."
+    )
+
+
+@cache
+def _load_folder(folder: Path, seen: tuple[Path, ...] = ()) -> Style:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    if folder in seen:
+        raise StyleError(f"Stilen i {folder} arver fra sig selv (extends danner en ring).")
+    try:
+        data = YAML(typ="safe", pure=True).load((folder / "style.yaml").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        raise StyleError(f"{folder / 'style.yaml'} kan ikke læses: {exc}") from exc
+    if not isinstance(data, dict):
+        raise StyleError(f"{folder / 'style.yaml'} skal være en YAML-mapping.")
+    parent: Style | None = None
+    if data.get("extends"):
+        parent_folder = find_style_folder(str(data["extends"]), folder)
+        if parent_folder is None:
+            raise StyleError(f"{folder / 'style.yaml'}: {_unknown_style_message(str(data['extends']))}")
+        parent = _load_folder(parent_folder, (*seen, folder))
+    return _merge(folder, data, parent)
+
+
+def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
+    def pick(key: str, default: Any) -> Any:
+        return data[key] if key in data else default
+
+    base = parent or Style(name="", folders=())
+    headings = {**base.headings, **{str(k): str(v) for k, v in (data.get("overskrifter") or {}).items()}}
+    order = _parse_order(data["rækkefølge"], folder) if "rækkefølge" in data else base.order
+    css = tuple(base.css) + tuple(c for c in data.get("css", []) if c not in base.css)
+    return Style(
+        name=str(pick("navn", folder.name)),
+        folders=(folder, *base.folders),
+        kommune=pick("kommune", base.kommune),
+        sagsnr_pattern=pick("sagsnr_mønster", base.sagsnr_pattern),
+        sagsnr_example=pick("sagsnr_eksempel", base.sagsnr_example),
+        closed_title=str(pick("lukket_titel", base.closed_title)),
+        decision_heading=str(pick("beslutning_overskrift", base.decision_heading)),
+        headings=headings,
+        order=_complete_order(order),
+        css=css,
+        logo=pick("logo", base.logo),
+        docx={**base.docx, **(data.get("docx") or {})},
+    )
+
+
+def _parse_order(raw: Any, folder: Path) -> tuple[Slot, ...]:
+    slots: list[Slot] = []
+    for entry in raw or []:
+        if isinstance(entry, str):
+            slots.append(entry)
+        elif isinstance(entry, dict) and "gruppe" in entry:
+            slots.append(Group(str(entry["gruppe"]), tuple(str(k) for k in entry.get("afsnit", []))))
+        else:
+            raise StyleError(f"{folder / 'style.yaml'}: ukendt post i rækkefølge: {entry!r}")
+    return tuple(slots)
+
+
+def _complete_order(order: tuple[Slot, ...]) -> tuple[Slot, ...]:
+    # A style that forgets a section key must not lose that section's text.
+    placed = {k for slot in order for k in ((slot,) if isinstance(slot, str) else slot.keys)}
+    missing = [k for k in (*SECTION_KEYS, "afsnit") if k not in placed]
+    return (*order, *missing)
