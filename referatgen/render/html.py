@@ -1,0 +1,205 @@
+"""HTML of a planned document: the input of the PDF engine, and a file of its own.
+
+One Jinja2 template serves both. `print` mode is what WeasyPrint lays out (footnotes as
+page floats, images by relative URL through our fetcher); `screen` mode is the single
+file that reads well on a phone (footnotes at the end of their section, images inline).
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup
+
+from .._resources import resource_dir
+from ..model import Text
+from ..plan import INTERNAL_MARK, Block, Document
+from .markdown import parse, parser
+
+Mode = Literal["print", "screen"]
+
+
+def inside(path: Path, roots: Sequence[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(root) for root in roots)
+
+
+class _MarkdownRenderer:
+    """markdown-it's HTML renderer with our rules: heading levels, footnotes, images."""
+
+    def __init__(self, document: Document, mode: Mode) -> None:
+        self.document = document
+        self.mode = mode
+        self.roots = document.allowed_roots
+        self.counter = 0
+        self.html = RendererHTML(parser())
+        self.html.rules["heading_open"] = self._heading_open
+        self.html.rules["heading_close"] = self._heading_close
+        self.html.rules["image"] = self._image
+        self.html.rules["table_open"] = lambda *a: '<div class="table"><table>\n'
+        self.html.rules["table_close"] = lambda *a: "</table></div>\n"
+        self.base_level = 3
+
+    # Section bodies start below the section's own heading: `###` in a text is the first
+    # level under it, whatever level the section heading has in this document.
+    def _heading_level(self, token: Token) -> int:
+        written = int(token.tag[1])
+        return min(6, self.base_level + 1 + max(0, written - 3))
+
+    def _heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                      env: EnvType) -> str:
+        return f"<h{self._heading_level(tokens[idx])}>"
+
+    def _heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                       env: EnvType) -> str:
+        return f"</h{self._heading_level(tokens[idx])}>\n"
+
+    def _image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+               env: EnvType) -> str:
+        token = tokens[idx]
+        alt = self.html.renderInlineAsText(token.children or [], options, env)
+        src = str(token.attrs.get("src", ""))
+        target = self._local_file(src)
+        if target is None:
+            print(f"referatgen: advarsel: billedet '{src}' bruges ikke: det ligger ikke i "
+                  "mødets mappe.", file=sys.stderr)
+            return f'<span class="missing-image">[{_escape(alt)}]</span>'
+        if self.mode == "screen":
+            src = _data_uri(target)
+        else:
+            src = target.as_uri()
+        return f'<img src="{_escape(src)}" alt="{_escape(alt)}">'
+
+    def _local_file(self, src: str) -> Path | None:
+        if ":" in src.split("/")[0] or src.startswith("/"):
+            return None
+        target = (self.document.meeting.folder / unquote(src)).resolve()
+        return target if inside(target, self.roots) and target.is_file() else None
+
+    def render(self, text: Text, base_level: int) -> Markup:
+        if text.is_dash:
+            return Markup("<p>-</p>\n")
+        self.base_level = base_level
+        self.counter += 1
+        env: dict[str, Any] = {"docId": f"t{self.counter}"}
+        tokens = parse(text.markdown, env)
+        if self.mode == "print":
+            tokens = self._float_footnotes(tokens, env)
+        return Markup(self.html.render(tokens, parser().options, env))
+
+    def _float_footnotes(self, tokens: list[Token], env: dict[str, Any]) -> list[Token]:
+        """Put each note's text at its call, as a span that CSS floats to the page foot."""
+        notes: dict[int, str] = {}
+        main: list[Token] = []
+        current: int | None = None
+        body: list[Token] = []
+        in_block = False
+        for token in tokens:
+            if token.type == "footnote_block_open":
+                in_block = True
+            elif token.type == "footnote_block_close":
+                in_block = False
+            elif token.type == "footnote_open":
+                current, body = int(token.meta["id"]), []
+            elif token.type == "footnote_close" and current is not None:
+                notes[current] = self._inline_html(body, env)
+                current = None
+            elif in_block:
+                if token.type != "footnote_anchor":
+                    body.append(token)
+            else:
+                main.append(token)
+        for token in main:
+            for index, child in enumerate(token.children or []):
+                if child.type == "footnote_ref":
+                    note = notes.get(int(child.meta["id"]), "")
+                    span = Token("html_inline", "", 0)
+                    span.content = f'<span class="fn">{note}</span>'
+                    assert token.children is not None
+                    token.children[index] = span
+        return main
+
+    def _inline_html(self, tokens: list[Token], env: dict[str, Any]) -> str:
+        for token in tokens:
+            for child in token.children or []:
+                if child.type == "footnote_anchor":
+                    child.type, child.content = "text", ""
+        html = self.html.render(tokens, parser().options, env)
+        return html.replace("<p>", "").replace("</p>\n", " ").replace("</p>", "").strip()
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(resource_dir("templates"))),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(document: Document, mode: Mode = "print", stylesheets: Sequence[str] = ()) -> str:
+    """The document as HTML. `stylesheets` are CSS texts inlined into the head."""
+    markdown = _MarkdownRenderer(document, mode)
+
+    def body(block: Block, level: int) -> Markup:
+        assert block.text is not None
+        return markdown.render(block.text, level)
+
+    template = _environment().get_template("document.html.j2")
+    meeting = document.meeting
+    return template.render(
+        doc=document,
+        meeting=meeting,
+        mode=mode,
+        body=body,
+        internal_mark=INTERNAL_MARK,
+        header=f"{meeting.organ} {document.date_short}",
+        created=meeting.dato.isoformat(),
+        logo_src=_logo_src(document, mode),
+        stylesheets=[Markup(css) for css in stylesheets],
+    )
+
+
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _logo_src(document: Document, mode: Mode) -> str | None:
+    logo = document.style.file(document.style.logo) if document.style.logo else None
+    if logo is None:
+        return None
+    return logo.as_uri() if mode == "print" else _data_uri(logo)
+
+
+def render_html_file(document: Document) -> bytes:
+    """A self-contained HTML file: print CSS and screen CSS inlined, images embedded."""
+    css = [path.read_text("utf-8") for path in stylesheet_paths(document)]
+    screen = resource_dir("templates") / "screen.css"
+    css.append(screen.read_text("utf-8"))
+    return render_html(document, "screen", css).encode("utf-8")
+
+
+def stylesheet_paths(document: Document) -> list[Path]:
+    paths: list[Path] = []
+    for name in document.style.css:
+        path = document.style.file(name)
+        if path is not None:
+            paths.append(path)
+    return paths

@@ -1,0 +1,125 @@
+"""PDF through WeasyPrint: tagged, PDF/A-3b by default, bilag embedded, same bytes each time.
+
+`render_document` returns WeasyPrint's laid-out document, whose pages tests can inspect
+before `write_pdf`. Every resource goes through `SafeFetcher`: only data: URLs and files
+inside the meeting's folder and the style's folders; nothing from the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from ..plan import Document
+from .html import inside, render_html, stylesheet_paths
+
+if TYPE_CHECKING:
+    import weasyprint
+
+    from .._api import BuildOptions
+
+
+def _fetcher_class() -> type:
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+
+    class SafeFetcher(URLFetcher):  # type: ignore[misc]
+        """Fetch data: URLs and files under the allowed folders; refuse everything else."""
+
+        def __init__(self, roots: tuple[Path, ...]) -> None:
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+            self.roots = roots
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(url2pathname(unquote(urlsplit(url).path)))
+                if inside(path, self.roots) and path.resolve().is_file():
+                    resolved = path.resolve()
+                    return URLFetcherResponse(resolved.as_uri(), resolved.read_bytes())
+            self.refused.append(url)
+            raise ValueError(f"referatgen henter ikke {url}: kun filer i mødets og stilens mapper")
+
+    return SafeFetcher
+
+
+@functools.cache
+def _installed_families() -> frozenset[str]:
+    if shutil.which("fc-list") is None:
+        return frozenset()
+    result = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
+                            check=False)
+    return frozenset(f.strip().lower() for line in result.stdout.splitlines()
+                     for f in line.split(","))
+
+
+@functools.cache
+def _warn_missing_font(family: str) -> None:
+    # Cached: the secretary hears it once per run, not once per document.
+    print(f"referatgen: advarsel: skrifttypen '{family}' er ikke installeret; PDF'en bruger "
+          "en erstatning. Installér fx fonts-liberation2 og fonts-crosextra-carlito.",
+          file=sys.stderr)
+
+
+def check_fonts(document: Document) -> None:
+    families = _installed_families()
+    wanted = document.style.docx.get("skrifttype")
+    if families and isinstance(wanted, str) and wanted.lower() not in families:
+        _warn_missing_font(wanted)
+
+
+def render_document(document: Document) -> tuple[weasyprint.Document, Any]:
+    """Lay out the document; returns WeasyPrint's document and the fetcher used."""
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    check_fonts(document)
+    fetcher = _fetcher_class()(document.allowed_roots)
+    html = render_html(document, "print")
+    stylesheets = [
+        weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheet_paths(document)
+    ]
+    html_doc = weasyprint.HTML(string=html, base_url=document.meeting.folder.as_uri() + "/",
+                               url_fetcher=fetcher)
+    # Presentational hints carry <ol start>: a list that resumes at 3 must print "3.".
+    rendered = html_doc.render(stylesheets=stylesheets, pdf_tags=True, presentational_hints=True)
+    return rendered, fetcher
+
+
+def render_pdf(document: Document, options: BuildOptions) -> bytes:
+    import weasyprint
+
+    rendered, fetcher = render_document(document)
+    moment = dt.datetime.combine(document.meeting.dato, dt.time(12, 0), tzinfo=dt.UTC)
+    attachments = [
+        weasyprint.Attachment(
+            filename=str(bilag.path), url_fetcher=fetcher, name=bilag.path.name,
+            description=bilag.title, created=moment, modified=moment,
+            relationship="Supplement",
+        )
+        for bilag in document.attachments
+        if bilag.path is not None
+    ]
+    data = rendered.write_pdf(
+        pdf_variant=options.pdf_variant,
+        pdf_tags=True,
+        pdf_identifier=document.identifier.encode("ascii"),
+        attachments=attachments,
+        uncompressed_pdf=False,
+    )
+    assert isinstance(data, bytes)
+    for url in fetcher.refused:
+        print(f"referatgen: advarsel: {url} blev ikke hentet (uden for mødets mappe).",
+              file=sys.stderr)
+    return data
