@@ -113,7 +113,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("referatgen: afbrudt", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 3, no bare traceback
+    except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         print(
             f"referatgen: intern fejl ({type(exc).__name__}: {exc}) i "

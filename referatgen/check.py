@@ -44,8 +44,11 @@ def check_file(path: Path, display: str | None = None) -> CheckResult:
             "error", str(exc), "unknown-style",
         ))
     diagnostics += check_meeting(meeting, style)
-    diagnostics.sort(key=lambda d: (d.line, d.column))
-    return CheckResult(meeting, style, diagnostics)
+    # A value YAML folded from several lines has one position for all it holds, so two
+    # findings there can print as the same line; the secretary needs it once.
+    unique = list(dict.fromkeys(diagnostics))
+    unique.sort(key=lambda d: (d.line, d.column))
+    return CheckResult(meeting, style, unique)
 
 
 def check_meeting(meeting: Meeting, style: Style | None) -> list[Diagnostic]:
@@ -85,10 +88,10 @@ class _Checker:
         for index, item in enumerate(meeting.punkter):
             number = meeting.første_punkt + index
             self.item(item, number)
-        for text in (meeting.sted, *(p.label() for p in meeting.deltagere),
-                     *(p.label() for p in meeting.afbud)):
-            if text:
-                self.cpr_plain(text, Where(1, 1))
+        if meeting.sted:
+            self.cpr_plain(meeting.sted, meeting.sted_where or Where(1, 1))
+        for person in (*meeting.deltagere, *meeting.afbud):
+            self.cpr_plain(person.label(), person.where or Where(1, 1))
         return self.out
 
     def item(self, item: Item, number: int) -> None:
@@ -102,8 +105,8 @@ class _Checker:
         if item.sagsnr and item.sagsnr_where and style and not style.matches_sagsnr(item.sagsnr):
             example = f", fx {style.sagsnr_example}" if style.sagsnr_example else ""
             self.report(item.sagsnr_where, "error",
-                        f"Sagsnummeret '{item.sagsnr}' passer ikke til stilen {style.name}s "
-                        f"mønster{example}. Ret nummeret, eller vælg den rigtige stil.",
+                        f"Sagsnummeret '{item.sagsnr}' passer ikke til mønsteret for stilen "
+                        f"{style.name}{example}. Ret nummeret, eller vælg den rigtige stil.",
                         "sagsnr-pattern")
         if meeting.type == "referat" and not item.lukket and not item.beslutning:
             self.report(item.titel_where, "warning",
@@ -123,6 +126,9 @@ class _Checker:
                 self.cpr_plain(bilag.titel, bilag.where)
         for _label, text in item.texts():
             self.text(text, published=not item.lukket)
+        if not item.lukket:
+            for afsnit in item.afsnit:
+                self.cpr_plain(afsnit.overskrift, afsnit.where)
         if not item.lukket:
             self.cpr_plain(item.titel, item.titel_where)
         elif style is not None and style.publishes_closed_titles and not item.offentlig_titel:

@@ -6,7 +6,6 @@ identical lines and the pre-commit hook, editors and CI can all parse them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -60,6 +59,8 @@ def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bo
 
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:
+    import json  # only for --format json: every import counts in a commit hook
+
     return json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=2)
 
 

@@ -85,11 +85,20 @@ def load(path: Path, display: str | None = None) -> Loaded:
     """Read and parse one meeting file. Never raises for bad content."""
     display = display if display is not None else str(path)
     fmt = meeting_format(path)
-    data = path.read_bytes()
     source = Source(path, display, "", fmt)
 
     def fail(line: int, column: int, message: str, rule: str) -> Loaded:
         return Loaded(source, None, [Diagnostic(display, line, column, "error", message, rule)])
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        # A file that cannot be read has no content to check; one finding, not a crash,
+        # so the other files of the run are still checked.
+        reason = "findes ikke" if isinstance(exc, FileNotFoundError) else (
+            "er en mappe, ikke en fil" if isinstance(exc, IsADirectoryError) else
+            f"kan ikke læses ({exc.strerror or exc})")
+        return fail(1, 1, f"Filen {reason}. Ret stien eller filnavnet.", "empty-file")
 
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -114,6 +123,9 @@ def load(path: Path, display: str | None = None) -> Loaded:
         root, diagnostics = parse_markdown_meeting(source)
         return Loaded(source, root, diagnostics)
     root, diagnostics = parse_yaml(text, display)
+    if root is None and not diagnostics:
+        return fail(1, 1, "Filen indeholder kun kommentarer. Skriv mødets oplysninger og "
+                    "punkter i den.", "empty-file")
     if root is not None and not isinstance(root, Mapping):
         return fail(
             root.line,
@@ -165,7 +177,7 @@ def parse_yaml(
         return None, []
     lines = text.split("\n")
     diagnostics: list[Diagnostic] = []
-    tree = _convert(node, lines, line_offset, display, diagnostics)
+    tree = _convert(node, text, lines, line_offset, display, diagnostics)
     if diagnostics:
         return None, diagnostics
     return tree, []
@@ -189,13 +201,19 @@ def _yaml_message(problem: str) -> str:
             "Indrykningen passer ikke: linjer på samme niveau skal stå lige under "
             "hinanden, og en tekstblok (|) skal være rykket længere ind end sin nøgle."
         )
+    if "another document" in problem or "expected a single document" in problem:
+        return (
+            "En linje med --- starter et nyt YAML-dokument, men en mødefil er ét dokument. "
+            "Slet linjen (eller skriv filen som Markdown med --- kun om forsiden)."
+        )
     if "found undefined alias" in problem or "found unknown escape" in problem:
         return f"Ugyldigt tegn i YAML ({problem}). Sæt teksten i anførselstegn eller brug |."
     return f"YAML-fejl: {problem}. Ret indrykning og tegnsætning omkring dette sted."
 
 
 def _convert(
-    node: object, lines: list[str], offset: int, display: str, diagnostics: list[Diagnostic]
+    node: object, text: str, lines: list[str], offset: int, display: str,
+    diagnostics: list[Diagnostic],
 ) -> Node:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -212,18 +230,23 @@ def _convert(
                 body_line + 1 + offset, body_column + 1, exact_lines=style == "|",
             )
         quote = 1 if style in ("'", '"') else 0
+        # Columns inside the value match the file only when the value is the text as
+        # written: one line (YAML folds plain and quoted scalars that span lines) and no
+        # escapes ('' or \t) that make the value shorter than its source.
+        written = text[mark.index + quote:node.end_mark.index - quote]
         return Scalar(
             node.value, line, column, tag, line, column + quote,
-            exact_lines="\n" not in node.value,
+            exact_lines=node.end_mark.line == mark.line and written == node.value,
         )
     if isinstance(node, SequenceNode):
         return Sequence(
-            [_convert(n, lines, offset, display, diagnostics) for n in node.value], line, column
+            [_convert(n, text, lines, offset, display, diagnostics) for n in node.value],
+            line, column,
         )
     assert isinstance(node, MappingNode)
     entries: dict[str, tuple[Scalar, Node]] = {}
     for key_node, value_node in node.value:
-        key = _convert(key_node, lines, offset, display, diagnostics)
+        key = _convert(key_node, text, lines, offset, display, diagnostics)
         if not isinstance(key, Scalar):
             diagnostics.append(Diagnostic(
                 display, key.line, key.column, "error",
@@ -239,7 +262,8 @@ def _convert(
                 "yaml-syntax",
             ))
             continue
-        entries[key.value] = (key, _convert(value_node, lines, offset, display, diagnostics))
+        entries[key.value] = (key, _convert(value_node, text, lines, offset, display,
+                                            diagnostics))
     return Mapping(entries, line, column)
 
 

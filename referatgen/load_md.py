@@ -10,17 +10,22 @@ import re
 
 from .diagnostics import Diagnostic
 from .load import FRONT_MATTER, Mapping, Node, Scalar, Sequence, Source, parse_yaml
-from .schema import MD_ITEM_KEYS, section_key_for_heading
+from .schema import ITEM_KEYS, MD_ITEM_KEYS, section_key_for_heading
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")
+# CommonMark: an optional closing run of # must follow a space ("# Sag om C#" keeps its #).
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ITEM_KEY = re.compile(r"^([A-Za-zÆØÅæøå_]+)[ \t]*:[ \t]*(.*)$")
 _PUNKT = re.compile(r"^Punkt\s+(\d+)\s*[:.]\s*", re.I)
 _DECISION = re.compile(
     r"^beslutning\s+(?P<organ>.+?)\s+den\s+(?P<dato>\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2})$",
     re.I,
 )
-_BILAG_LINK = re.compile(r"^\s*[-*+]\s+\[(?P<titel>[^\]]+)\]\((?P<fil>[^)\s]+)\)\s*(?P<rest>.*)$")
+# A link destination as CommonMark writes it: bare, or in <...> when it holds spaces.
+_BILAG_LINK = re.compile(
+    r"^\s*[-*+]\s+\[(?P<titel>[^\]]+)\]\((?:<(?P<fil_angle>[^<>\n]+)>|(?P<fil>[^)\s<>]+))\)"
+    r"\s*(?P<rest>.*)$"
+)
 _BILAG_PLAIN = re.compile(r"^\s*[-*+]\s+(?P<titel>.+?)\s*$")
 _CLOSED_MARK = re.compile(r"\(lukket\)\s*$", re.I)
 
@@ -71,7 +76,7 @@ def _parse_body(
     items: list[Mapping] = []
     item: Mapping | None = None
     state = "outside"  # outside | keys | gap | section
-    section: tuple[str, int] | None = None  # heading text, line index of heading
+    section: tuple[str, int, int] | None = None  # heading text, its line index and column
     section_lines: list[str] = []
     decisions: list[Mapping] = []
     fence: str | None = None
@@ -79,18 +84,21 @@ def _parse_body(
     def flush_section() -> None:
         nonlocal section, section_lines
         if item is not None and section is not None:
-            _add_section(item, section[0], section[1], section_lines, decisions, display,
-                         diagnostics)
+            _add_section(item, section[0], section[1], section[2], section_lines, decisions,
+                         display, diagnostics)
         section, section_lines = None, []
 
     def finish_item() -> None:
         flush_section()
         if item is not None and decisions:
             first = decisions[0]
-            item.entries["beslutning"] = (
-                Scalar("beslutning", first.line, first.column),
-                Sequence(list(decisions), first.line, first.column),
-            )
+            key = Scalar("beslutning", first.line, first.column)
+            if len(decisions) == 1 and "dato" not in first.entries:
+                # One plain "## Beslutning": the text form, as YAML's `beslutning: |`.
+                item.entries["beslutning"] = (key, first.entries["tekst"][1])
+            else:
+                item.entries["beslutning"] = (
+                    key, Sequence(list(decisions), first.line, first.column))
         decisions.clear()
 
     for index in range(start, len(lines)):
@@ -110,8 +118,7 @@ def _parse_body(
         if heading and len(heading.group(1)) == 1:
             finish_item()
             title = (heading.group(2) or "").strip()
-            column = raw.index("#") + 2 + (len(raw) - len(raw.lstrip()))
-            column = raw.find(title) + 1 if title else column
+            column = heading.start(2) + 1 if heading.group(2) is not None else heading.end(1) + 1
             item = Mapping({}, number, 1)
             punkt = _PUNKT.match(title)
             if punkt:
@@ -124,7 +131,8 @@ def _parse_body(
             continue
         if heading and len(heading.group(1)) == 2 and item is not None:
             flush_section()
-            section = ((heading.group(2) or "").strip(), index)
+            column = heading.start(2) + 1 if heading.group(2) is not None else heading.end(1) + 1
+            section = ((heading.group(2) or "").strip(), index, column)
             state = "section"
             continue
         if state == "section":
@@ -162,8 +170,8 @@ def _add_item_key(
     key_scalar = Scalar(key, number, 1)
     value_column = match.start(2) + 1
     if key not in MD_ITEM_KEYS:
-        # The model reports it as unknown-key with a suggestion.
-        item.entries[key] = (key_scalar, Scalar(value, number, value_column))
+        diagnostics.append(Diagnostic(
+            display, number, 1, "error", _unknown_item_key(key), "unknown-key"))
         return
     if key in item.entries:
         diagnostics.append(Diagnostic(
@@ -184,8 +192,24 @@ def _add_item_key(
     item.entries[key] = (key_scalar, node)
 
 
+def _unknown_item_key(key: str) -> str:
+    lower = key.lower()
+    if lower == "titel":
+        return ("Under overskriften står 'titel:', men i en Markdown-fil er punktets titel "
+                "overskriften selv ('# Titel'). Slet linjen.")
+    if lower in ITEM_KEYS:
+        return (f"I en Markdown-fil skrives '{key}' som et afsnit: '## {key.capitalize()}' "
+                "på sin egen linje med teksten under, ikke som en nøgle under overskriften.")
+    import difflib  # only on this error path
+
+    guess = difflib.get_close_matches(lower, MD_ITEM_KEYS, n=1, cutoff=0.6)
+    hint = f" Mente du '{guess[0]}'?" if guess else ""
+    return (f"Ukendt nøgle '{key}' under punktets overskrift.{hint} Her kan kun stå "
+            f"{', '.join(MD_ITEM_KEYS)}; tekst hører under en '## Overskrift'.")
+
+
 def _add_section(
-    item: Mapping, heading: str, heading_index: int, body: list[str],
+    item: Mapping, heading: str, heading_index: int, heading_column: int, body: list[str],
     decisions: list[Mapping], display: str, diagnostics: list[Diagnostic],
 ) -> None:
     while body and not body[-1].strip():
@@ -197,27 +221,28 @@ def _add_section(
     line = heading_index + 1
     body_line = heading_index + 2 + first
     text = "\n".join(text_lines) + ("\n" if text_lines else "")
-    heading_column = 4
     key_scalar = Scalar(heading, line, heading_column)
 
     def body_scalar() -> Scalar:
         return Scalar(text, line, heading_column, "str", body_line, 1, exact_lines=True)
 
-    decision = _DECISION.match(" ".join(heading.split()))
+    decision = _DECISION.match(heading)
     if decision:
+        organ = " ".join(decision.group("organ").split())
         entries: dict[str, tuple[Scalar, Node]] = {
             "dato": (Scalar("dato", line, 1), Scalar(_iso(decision.group("dato")), line,
                                                     heading_column + decision.start("dato"))),
-            "organ": (Scalar("organ", line, 1), Scalar(decision.group("organ"), line,
+            "organ": (Scalar("organ", line, 1), Scalar(organ, line,
                                                       heading_column + decision.start("organ"))),
             "tekst": (Scalar("tekst", line, 1), body_scalar()),
         }
         decisions.append(Mapping(entries, line, heading_column))
         return
     key = section_key_for_heading(heading)
-    if key == "beslutning" and decisions:
-        decisions.append(Mapping({"tekst": (Scalar("tekst", line, 1), body_scalar())},
-                                 line, heading_column))
+    if key == "beslutning":
+        # Collected with the dated ones, in file order; the item gets the text form when
+        # it stays the only one (see finish_item).
+        decisions.append(Mapping({"tekst": (key_scalar, body_scalar())}, line, heading_column))
         return
     if key == "bilag":
         bilag: list[Node] = []
@@ -229,12 +254,20 @@ def _add_section(
             plain = _BILAG_PLAIN.match(raw)
             if link:
                 rest = link.group("rest")
+                fil_group = "fil" if link.group("fil") is not None else "fil_angle"
                 entry: dict[str, tuple[Scalar, Node]] = {
                     "titel": (Scalar("titel", number, 1),
                               Scalar(link.group("titel"), number, link.start("titel") + 1)),
                     "fil": (Scalar("fil", number, 1),
-                            Scalar(link.group("fil"), number, link.start("fil") + 1)),
+                            Scalar(link.group(fil_group), number, link.start(fil_group) + 1)),
                 }
+                if rest and not _CLOSED_MARK.fullmatch(rest):
+                    diagnostics.append(Diagnostic(
+                        display, number, link.start("rest") + 1, "error",
+                        f"Efter bilagets link står '{rest}'. Efter linket må kun stå "
+                        "'(lukket)'; skriv resten i titlen mellem [ og ].",
+                        "text-outside-section",
+                    ))
                 if _CLOSED_MARK.search(rest):
                     entry["lukket"] = (Scalar("lukket", number, 1),
                                        Scalar("true", number, 1, "bool"))

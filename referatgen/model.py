@@ -8,7 +8,6 @@ later checks need. Later stages read only these dataclasses.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,8 @@ class Text:
 class Person:
     navn: str
     rolle: str | None = None
+    #: Where the name stands, for findings about it; not part of the person's identity.
+    where: Where | None = field(default=None, compare=False)
 
     def label(self) -> str:
         return f"{self.navn} ({self.rolle})" if self.rolle else self.navn
@@ -127,6 +128,7 @@ class Meeting:
     tid: str | None = None
     sluttid: str | None = None
     sted: str | None = None
+    sted_where: Where | None = None
     deltagere: list[Person] = field(default_factory=list)
     afbud: list[Person] = field(default_factory=list)
     første_punkt: int = 1
@@ -171,9 +173,20 @@ class _Builder:
             return None
         if node.tag == "null" or not node.value.strip():
             return None
+        # One spelling of the same text whatever the format wrote around it (YAML's `|`
+        # keeps a final newline, a plain scalar has none, Markdown sections end in blank
+        # lines): no blank lines first, one newline last. Converting between the
+        # formats then gives the same model.
+        lines = node.value.split("\n")
+        blank = 0
+        while not lines[blank].strip():
+            blank += 1
+        body_line = node.body_line or node.line
+        if node.exact_lines:
+            body_line += blank
         return Text(
-            node.value, Where(key.line, key.column),
-            Where(node.body_line or node.line, node.body_column or node.column),
+            "\n".join(lines[blank:]).rstrip() + "\n", Where(key.line, key.column),
+            Where(body_line, node.body_column or node.column),
             node.exact_lines,
         )
 
@@ -244,7 +257,8 @@ class _Builder:
 
     def people(self, node: Node, what: str) -> list[Person]:
         if isinstance(node, Scalar) and node.tag != "null":
-            return [Person(n) for n in self.names(node, what)]
+            return [Person(n, where=Where(node.line, node.column))
+                    for n in self.names(node, what)]
         if not isinstance(node, Sequence):
             if not (isinstance(node, Scalar) and node.tag == "null"):
                 self.report(node, "error",
@@ -262,12 +276,13 @@ class _Builder:
                     continue
                 name = self.text_value(navn, "navn")
                 role = self.text_value(fields["rolle"], "rolle") if "rolle" in fields else None
-                if name:
-                    people.append(Person(name, role))
+                if name and name.strip():
+                    people.append(Person(name.strip(), role.strip() if role else None,
+                                         Where(navn.line, navn.column)))
             else:
                 name = self.text_value(entry, f"Et navn i {what}")
-                if name:
-                    people.append(Person(name))
+                if name and name.strip():
+                    people.append(Person(name.strip(), where=Where(entry.line, entry.column)))
         return people
 
     # -- keys ----------------------------------------------------------------------------
@@ -278,6 +293,8 @@ class _Builder:
             if name in allowed:
                 found[name] = value
                 continue
+            import difflib  # only on this error path: it costs a commit hook's start-up
+
             guess = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.6)
             hint = f" Mente du '{guess[0]}'?" if guess else f" Gyldige nøgler: {', '.join(allowed)}."
             self.report(key, "error", f"Ukendt nøgle '{name}' i {where}.{hint}", "unknown-key")
@@ -304,6 +321,10 @@ class _Builder:
         punkter_node = self.require(root, found, "punkter", "mødet",
                                     "Skriv mødets punkter under 'punkter:'.")
         organ = (self.text_value(organ_node, "organ") if organ_node else None) or ""
+        if organ_node is not None and not organ.strip():
+            self.report(organ_node, "error",
+                        "organ er tomt. Skriv mødets organ, fx 'organ: Direktionen'.",
+                        "missing-key")
         dato = self.date(dato_node, "dato") if dato_node else None
         meeting = Meeting(self.source, organ.strip(), dato or dt.date.min)
         if "type" in found:
@@ -323,6 +344,7 @@ class _Builder:
                 setattr(meeting, key, self.time(found[key], key))
         if "sted" in found:
             meeting.sted = self.text_value(found["sted"], "sted")
+            meeting.sted_where = Where(found["sted"].line, found["sted"].column)
         if "deltagere" in found:
             meeting.deltagere = self.people(found["deltagere"], "deltagere")
         if "afbud" in found:
@@ -358,6 +380,10 @@ class _Builder:
         found = self.keys(node, ITEM_KEYS, "et punkt")
         titel_node = self.require(node, found, "titel", "punktet", "Skriv fx 'titel: Øvrige sager'.")
         titel = (self.text_value(titel_node, "titel") if titel_node else None) or ""
+        if titel_node is not None and not titel.strip():
+            self.report(titel_node, "error",
+                        "Punktets titel er tom. Skriv titlen, fx 'titel: Øvrige sager'.",
+                        "missing-key")
         titel_where = Where(titel_node.line, titel_node.column) if titel_node else Where(
             node.line, node.column)
         item = Item(" ".join(titel.split()), Where(node.line, node.column), titel_where)

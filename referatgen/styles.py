@@ -154,17 +154,19 @@ def _load_folder(folder: Path, seen: tuple[Path, ...] = ()) -> Style:
     if data.get("extends"):
         parent_folder = find_style_folder(str(data["extends"]), folder)
         if parent_folder is None:
-            raise StyleError(f"{folder / 'style.yaml'}: {_unknown_style_message(str(data['extends']))}")
+            message = _unknown_style_message(str(data["extends"]))
+            raise StyleError(f"{folder / 'style.yaml'}: {message}")
         parent = _load_folder(parent_folder, (*seen, folder))
     return _merge(folder, data, parent)
 
 
 def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
     def pick(key: str, default: Any) -> Any:
-        return data[key] if key in data else default
+        return data.get(key, default)
 
     base = parent or Style(name="", folders=())
-    headings = {**base.headings, **{str(k): str(v) for k, v in (data.get("overskrifter") or {}).items()}}
+    own_headings = data.get("overskrifter") or {}
+    headings = {**base.headings, **{str(k): str(v) for k, v in own_headings.items()}}
     order = _parse_order(data["rækkefølge"], folder) if "rækkefølge" in data else base.order
     css = tuple(base.css) + tuple(c for c in data.get("css", []) if c not in base.css)
     return Style(
@@ -189,7 +191,8 @@ def _parse_order(raw: Any, folder: Path) -> tuple[Slot, ...]:
         if isinstance(entry, str):
             slots.append(entry)
         elif isinstance(entry, dict) and "gruppe" in entry:
-            slots.append(Group(str(entry["gruppe"]), tuple(str(k) for k in entry.get("afsnit", []))))
+            keys = tuple(str(k) for k in entry.get("afsnit", []))
+            slots.append(Group(str(entry["gruppe"]), keys))
         else:
             raise StyleError(f"{folder / 'style.yaml'}: ukendt post i rækkefølge: {entry!r}")
     return tuple(slots)

@@ -12,7 +12,7 @@ import mimetypes
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -34,50 +34,65 @@ def inside(path: Path, roots: Sequence[Path]) -> bool:
     return any(resolved.is_relative_to(root) for root in roots)
 
 
+class _Rules(RendererHTML):
+    """markdown-it's HTML renderer with our rules; methods named after token types."""
+
+    def __init__(self, owner: _MarkdownRenderer) -> None:
+        super().__init__(parser())
+        # The footnote plugin registered its rules on the parser's own renderer.
+        plugin_rules = cast(RendererHTML, parser().renderer).rules
+        for name, rule in plugin_rules.items():
+            self.rules.setdefault(name, rule)
+        self.owner = owner
+
+    # Section bodies start below the section's own heading: `###` in a text is the first
+    # level under it, whatever level the section heading has in this document.
+    def _level(self, token: Token) -> int:
+        written = int(token.tag[1])
+        return min(6, self.owner.base_level + 1 + max(0, written - 3))
+
+    def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                     env: EnvType) -> str:
+        return f"<h{self._level(tokens[idx])}>"
+
+    def heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                      env: EnvType) -> str:
+        return f"</h{self._level(tokens[idx])}>\n"
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                   env: EnvType) -> str:
+        # A wrapper lets a wide table scroll on a phone instead of widening the page.
+        return '<div class="table"><table>\n'
+
+    def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                    env: EnvType) -> str:
+        return "</table></div>\n"
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+              env: EnvType) -> str:
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        return self.owner.image(str(token.attrs.get("src", "")), alt)
+
+
 class _MarkdownRenderer:
-    """markdown-it's HTML renderer with our rules: heading levels, footnotes, images."""
+    """Renders the Markdown texts of one document in one mode."""
 
     def __init__(self, document: Document, mode: Mode) -> None:
         self.document = document
         self.mode = mode
         self.roots = document.allowed_roots
         self.counter = 0
-        self.html = RendererHTML(parser())
-        self.html.rules["heading_open"] = self._heading_open
-        self.html.rules["heading_close"] = self._heading_close
-        self.html.rules["image"] = self._image
-        self.html.rules["table_open"] = lambda *a: '<div class="table"><table>\n'
-        self.html.rules["table_close"] = lambda *a: "</table></div>\n"
         self.base_level = 3
+        self.html = _Rules(self)
 
-    # Section bodies start below the section's own heading: `###` in a text is the first
-    # level under it, whatever level the section heading has in this document.
-    def _heading_level(self, token: Token) -> int:
-        written = int(token.tag[1])
-        return min(6, self.base_level + 1 + max(0, written - 3))
-
-    def _heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                      env: EnvType) -> str:
-        return f"<h{self._heading_level(tokens[idx])}>"
-
-    def _heading_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                       env: EnvType) -> str:
-        return f"</h{self._heading_level(tokens[idx])}>\n"
-
-    def _image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-               env: EnvType) -> str:
-        token = tokens[idx]
-        alt = self.html.renderInlineAsText(token.children or [], options, env)
-        src = str(token.attrs.get("src", ""))
+    def image(self, src: str, alt: str) -> str:
         target = self._local_file(src)
         if target is None:
             print(f"referatgen: advarsel: billedet '{src}' bruges ikke: det ligger ikke i "
                   "mødets mappe.", file=sys.stderr)
             return f'<span class="missing-image">[{_escape(alt)}]</span>'
-        if self.mode == "screen":
-            src = _data_uri(target)
-        else:
-            src = target.as_uri()
+        src = _data_uri(target) if self.mode == "screen" else target.as_uri()
         return f'<img src="{_escape(src)}" alt="{_escape(alt)}">'
 
     def _local_file(self, src: str) -> Path | None:

@@ -87,9 +87,8 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any]:
     check_fonts(document)
     fetcher = _fetcher_class()(document.allowed_roots)
     html = render_html(document, "print")
-    stylesheets = [
-        weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheet_paths(document)
-    ]
+    stylesheets = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
+                   for path in stylesheet_paths(document)]
     html_doc = weasyprint.HTML(string=html, base_url=document.meeting.folder.as_uri() + "/",
                                url_fetcher=fetcher)
     # Presentational hints carry <ol start>: a list that resumes at 3 must print "3.".
