@@ -1,7 +1,13 @@
 """How fast is `referatgen check` next to pre-commit-hooks' `check-yaml`?
 
 Both run as whole processes on the same files in the same run, interleaved, and the
-script prints the median wall times and their ratio. Targets (issue 2):
+script prints the median wall times and their ratio. The reference is check-yaml as
+`pip install pre-commit-hooks` installs it, pure-Python ruamel.yaml without libyaml: where
+ruamel.yaml.clib is installed here anyway, a sitecustomize on the reference's PYTHONPATH
+hides it. referatgen runs as installed (it depends on ruamel.yaml.clib and uses libyaml
+when present); `--pure` hides libyaml from referatgen too, to time its fallback.
+
+Targets (issue 2):
 
 - one seed-sized file: referatgen check <= 2.5 x check-yaml
 - 200 seed-sized files in one call: referatgen check <= 2 x check-yaml
@@ -11,6 +17,7 @@ Usage (from the repository root):
     python bench/check_speed.py                 # default: 15 single runs, 5 batch runs
     python bench/check_speed.py --runs 31 --batch-runs 9
     python bench/check_speed.py --checkout      # time the checkout as it is (see below)
+    python bench/check_speed.py --pure          # referatgen without libyaml as well
 
 By default referatgen is timed as a wheel would install it: the package (with styles/
 inside, as pyproject's force-include puts them) is copied to a temporary folder with a
@@ -27,6 +34,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -84,10 +92,42 @@ def install_copy(target: Path) -> Path:
 
 
 def _project_version() -> str:
-    import tomllib
+    # pyproject reads the version from referatgen/_version.py (hatch's dynamic version).
+    match = re.search(r"__version__\s*=\s*[\"']([^\"']+)",
+                      (ROOT / "referatgen" / "_version.py").read_text("utf-8"))
+    return match.group(1) if match else "0.0.0"
 
-    with (ROOT / "pyproject.toml").open("rb") as handle:
-        return str(tomllib.load(handle)["project"]["version"])
+
+HIDE_LIBYAML = """\
+# Written by bench/check_speed.py: ruamel.yaml falls back to its pure-Python parser.
+import sys
+
+sys.modules["_ruamel_yaml"] = None
+sys.modules["_ruamel_yaml_clibz"] = None
+"""
+
+PROBE = "from ruamel.yaml import YAML; print(YAML(typ='safe').Parser.__module__)"
+
+
+def hide_libyaml(target: Path) -> Path:
+    folder = target / "pure"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(HIDE_LIBYAML, "utf-8")
+    return folder
+
+
+def with_path(env: dict[str, str], *folders: Path) -> dict[str, str]:
+    out = dict(env)
+    out["PYTHONPATH"] = os.pathsep.join(
+        [*(str(f) for f in folders), *filter(None, [env.get("PYTHONPATH")])])
+    return out
+
+
+def parser_of(env: dict[str, str]) -> str:
+    result = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
+                            text=True, check=True)
+    module = result.stdout.strip()
+    return "libyaml (C)" if "clib" in module or "_ruamel_yaml" in module else "pure Python"
 
 
 def make_batch(folder: Path, files: Sequence[Path], count: int) -> list[Path]:
@@ -113,22 +153,22 @@ def timed(command: Sequence[str], env: dict[str, str]) -> float:
 
 
 def compare(label: str, files: Sequence[Path], runs: int, referatgen: list[str],
-            reference: list[str], env: dict[str, str]) -> float:
+            reference: list[str], ours_env: dict[str, str], ref_env: dict[str, str]) -> float:
     names = [str(f) for f in files]
     ours_cmd, ref_cmd = [*referatgen, *names], [*reference, *names]
     # One untimed run each fills the OS file cache and writes nothing else.
-    timed(ours_cmd, env)
-    timed(ref_cmd, env)
+    timed(ours_cmd, ours_env)
+    timed(ref_cmd, ref_env)
     ours: list[float] = []
     ref: list[float] = []
     for run in range(runs):
         # Alternate who goes first so drift (thermal, other load) hits both alike.
-        pair = [(ours, ours_cmd), (ref, ref_cmd)]
-        for sink, command in pair if run % 2 == 0 else reversed(pair):
+        pair = [(ours, ours_cmd, ours_env), (ref, ref_cmd, ref_env)]
+        for sink, command, env in pair if run % 2 == 0 else reversed(pair):
             sink.append(timed(command, env))
     ours_median, ref_median = statistics.median(ours), statistics.median(ref)
     ratio = ours_median / ref_median
-    print(f"{label:<34} referatgen {ours_median * 1000:8.1f} ms   "
+    print(f"{label:<46} referatgen {ours_median * 1000:8.1f} ms   "
           f"check-yaml {ref_median * 1000:8.1f} ms   ratio {ratio:5.2f}")
     return ratio
 
@@ -140,25 +180,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"timed runs of the {BATCH_SIZE}-file call")
     parser.add_argument("--checkout", action="store_true",
                         help="time the source tree instead of an installed copy")
+    parser.add_argument("--pure", action="store_true",
+                        help="hide libyaml from referatgen too (its fallback)")
     args = parser.parse_args(argv)
 
     reference = check_yaml_command()
     files = seed_files()
     with tempfile.TemporaryDirectory(prefix="referatgen-bench-") as temp:
-        env = dict(os.environ)
-        if args.checkout:
-            env["PYTHONPATH"] = str(ROOT)
-        else:
-            env["PYTHONPATH"] = str(install_copy(Path(temp)))
+        base = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        pure = hide_libyaml(Path(temp))
+        ref_env = with_path(base, pure)
+        package = ROOT if args.checkout else install_copy(Path(temp))
+        ours_env = with_path(base, *([pure] if args.pure else []), package)
         referatgen = [sys.executable, "-m", "referatgen", "check"]
-        print(f"python {sys.version.split()[0]}, "
-              f"{'checkout' if args.checkout else 'installed copy, bytecode compiled'}; "
+        print(f"python {sys.version.split()[0]}; referatgen: "
+              f"{'checkout' if args.checkout else 'installed copy, bytecode compiled'}, "
+              f"{parser_of(ours_env)}; check-yaml: {parser_of(ref_env)}; "
               f"medians of {args.runs} (single) and {args.batch_runs} (batch) runs")
-        single = [compare(f"1 fil: {f.name}", [f], args.runs, referatgen, reference, env)
+        single = [compare(f"1 fil: {f.name}", [f], args.runs, referatgen, reference,
+                          ours_env, ref_env)
                   for f in files]
         batch = compare(f"{BATCH_SIZE} filer i ét kald",
                         make_batch(Path(temp) / "batch", files, BATCH_SIZE),
-                        args.batch_runs, referatgen, reference, env)
+                        args.batch_runs, referatgen, reference, ours_env, ref_env)
     worst = max(single)
     print(f"\nstørste ratio, 1 fil: {worst:.2f} (mål <= {SINGLE_TARGET})"
           f"   {BATCH_SIZE} filer: {batch:.2f} (mål <= {BATCH_TARGET})")

@@ -99,8 +99,8 @@ class _Checker:
         if item.punkt_label is not None and item.punkt_label[0] != number:
             written, where = item.punkt_label
             self.report(where, "warning",
-                        f"Overskriften siger 'Punkt {written}', men punktet bliver nummer {number}. "
-                        "referatgen nummererer selv: slet 'Punkt N:' eller ret tallet.",
+                        f"Overskriften siger 'Punkt {written}', men punktet bliver nummer "
+                        f"{number}. referatgen nummererer selv: slet 'Punkt N:' eller ret tallet.",
                         "punkt-number")
         if item.sagsnr and item.sagsnr_where and style and not style.matches_sagsnr(item.sagsnr):
             example = f", fx {style.sagsnr_example}" if style.sagsnr_example else ""
@@ -129,9 +129,11 @@ class _Checker:
         if not item.lukket:
             for afsnit in item.afsnit:
                 self.cpr_plain(afsnit.overskrift, afsnit.where)
-        if not item.lukket:
-            self.cpr_plain(item.titel, item.titel_where)
-        elif style is not None and style.publishes_closed_titles and not item.offentlig_titel:
+        # A closed item's own title is published only where the style's public title
+        # quotes it (kalundborg: "Lukket: {titel}") and no offentlig_titel replaces it.
+        title_published = not item.lukket or (
+            style is not None and style.publishes_closed_titles and not item.offentlig_titel)
+        if title_published:
             self.cpr_plain(item.titel, item.titel_where)
         if item.offentlig_titel and item.offentlig_titel_where:
             self.cpr_plain(item.offentlig_titel, item.offentlig_titel_where)
@@ -163,7 +165,8 @@ class _Checker:
             for index, line in enumerate(lines):
                 match = _FENCE.match(line)
                 if fence is not None:
-                    if match and match.group(1)[0] == fence[0]:
+                    marker = match.group(1) if match else ""
+                    if marker[:1] == fence[0] and len(marker) >= len(fence):
                         fence = None
                     continue
                 if match:
@@ -203,26 +206,33 @@ class _Checker:
     def raw_html(self, text: Text) -> None:
         from markdown_it import MarkdownIt
 
-        tokens = MarkdownIt("commonmark").parse(text.markdown)
-        for token in _walk(tokens):
-            if token.type in ("html_block", "html_inline"):
-                line_index = token.map[0] if token.map else token.meta.get("line", 0)
-                snippet = token.content.strip().split("\n")[0][:40]
-                column = text.markdown.split("\n")[line_index].find(snippet[:10])
-                self.report(text.position(line_index, max(column, 0)), "warning",
-                            f"HTML ('{snippet}') vises som almindelig tekst. Brug Markdown i "
-                            "stedet: **fed**, *kursiv*, lister med - og tabeller med |.",
-                            "raw-html")
+        lines = text.markdown.split("\n")
+        for token in MarkdownIt("commonmark").parse(text.markdown):
+            if token.type == "html_block" and token.map:
+                snippet = token.content.strip().split("\n")[0]
+                line = lines[token.map[0]]
+                self.html_found(text, snippet, token.map[0], max(line.find(snippet[:10]), 0))
+            elif token.type == "inline" and token.map and token.children:
+                # Inline tokens carry no line of their own: find each tag in the block's
+                # lines, after the previous one, so a paragraph over several lines and a
+                # repeated tag each get their own place.
+                first, end = token.map
+                at_line, at_column = first, 0
+                for child in token.children:
+                    if child.type != "html_inline":
+                        continue
+                    snippet = child.content.split("\n")[0]
+                    for index in range(at_line, min(end, len(lines))):
+                        column = lines[index].find(snippet, at_column if index == at_line else 0)
+                        if column >= 0:
+                            at_line, at_column = index, column + len(snippet)
+                            self.html_found(text, snippet, index, column)
+                            break
+                    else:
+                        self.html_found(text, snippet, first, 0)
 
-
-def _walk(tokens: list) -> list:  # type: ignore[type-arg]
-    out = []
-    block_line = 0
-    for token in tokens:
-        if token.map:
-            block_line = token.map[0]
-        out.append(token)
-        for child in token.children or []:
-            child.meta = {**child.meta, "line": block_line}
-            out.append(child)
-    return out
+    def html_found(self, text: Text, snippet: str, line_index: int, column_index: int) -> None:
+        self.report(text.position(line_index, column_index), "warning",
+                    f"HTML ('{snippet.strip()[:40]}') vises som almindelig tekst. Brug Markdown "
+                    "i stedet: **fed**, *kursiv*, lister med - og tabeller med |.",
+                    "raw-html")

@@ -262,8 +262,8 @@ class _Builder:
         if not isinstance(node, Sequence):
             if not (isinstance(node, Scalar) and node.tag == "null"):
                 self.report(node, "error",
-                            f"{what} skal være en liste: '- Navn' eller '- navn: ... / rolle: ...'.",
-                            "wrong-type")
+                            f"{what} skal være en liste: '- Navn' eller "
+                            "'- navn: ... / rolle: ...'.", "wrong-type")
             return []
         people: list[Person] = []
         for entry in node.items:
@@ -296,7 +296,8 @@ class _Builder:
             import difflib  # only on this error path: it costs a commit hook's start-up
 
             guess = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.6)
-            hint = f" Mente du '{guess[0]}'?" if guess else f" Gyldige nøgler: {', '.join(allowed)}."
+            hint = (f" Mente du '{guess[0]}'?" if guess
+                    else f" Gyldige nøgler: {', '.join(allowed)}.")
             self.report(key, "error", f"Ukendt nøgle '{name}' i {where}.{hint}", "unknown-key")
         return found
 
@@ -378,7 +379,8 @@ class _Builder:
                         "wrong-type")
             return None
         found = self.keys(node, ITEM_KEYS, "et punkt")
-        titel_node = self.require(node, found, "titel", "punktet", "Skriv fx 'titel: Øvrige sager'.")
+        titel_node = self.require(node, found, "titel", "punktet",
+                                  "Skriv fx 'titel: Øvrige sager'.")
         titel = (self.text_value(titel_node, "titel") if titel_node else None) or ""
         if titel_node is not None and not titel.strip():
             self.report(titel_node, "error",
@@ -469,21 +471,23 @@ class _Builder:
                                           "Skriv fx 'titel: Bilag 1 - Budget'.")
                 titel = (self.text_value(titel_node, "titel") if titel_node else None) or ""
                 fil = self.text_value(fields["fil"], "fil") if "fil" in fields else None
-                fil_where = Where(fields["fil"].line, fields["fil"].column) if "fil" in fields else None
+                fil_where = (Where(fields["fil"].line, fields["fil"].column)
+                             if "fil" in fields else None)
                 lukket = self.boolean(fields["lukket"], "lukket") if "lukket" in fields else False
                 if titel or fil:
                     out.append(Bilag(titel.strip() or Path(fil or "").name, where,
                                      fil.strip() if fil else None, fil_where, lukket))
             else:
-                titel = self.text_value(entry, "Et bilag")
-                if titel and titel.strip():
-                    out.append(Bilag(titel.strip(), where))
+                plain = self.text_value(entry, "Et bilag")
+                if plain and plain.strip():
+                    out.append(Bilag(plain.strip(), where))
         return out
 
     def afsnit(self, node: Node) -> list[Afsnit]:
         if not isinstance(node, Sequence):
             self.report(node, "error",
-                        "afsnit skal være en liste af '- overskrift: ... / tekst: |'.", "wrong-type")
+                        "afsnit skal være en liste af '- overskrift: ... / tekst: |'.",
+                        "wrong-type")
             return []
         out: list[Afsnit] = []
         for entry in node.items:

@@ -145,7 +145,7 @@ def _load_folder(folder: Path, seen: tuple[Path, ...] = ()) -> Style:
     if folder in seen:
         raise StyleError(f"Stilen i {folder} arver fra sig selv (extends danner en ring).")
     try:
-        data = YAML(typ="safe", pure=True).load((folder / "style.yaml").read_text("utf-8"))
+        data = YAML(typ="safe").load((folder / "style.yaml").read_text("utf-8"))
     except (OSError, UnicodeDecodeError, YAMLError) as exc:
         raise StyleError(f"{folder / 'style.yaml'} kan ikke læses: {exc}") from exc
     if not isinstance(data, dict):

@@ -1,8 +1,28 @@
-"""Shared pytest options."""
+"""Shared test setup.
+
+`--regen-golden` rewrites every golden file from the current output (HTML pages in
+tests/golden/, check messages in tests/fixtures/check/). Review the diff before committing.
+
+Check messages: `tests/fixtures/check/<rule>[--variant].<yaml|md>` has its expected
+`referatgen check` output next to it as `<same name>.expected`. After a deliberate change
+of messages or positions, regenerate them and review the diff:
+
+    python -m pytest tests/test_check.py --regen-golden
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -10,5 +30,42 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--regen-golden",
         action="store_true",
         default=False,
-        help="rewrite the golden files (HTML, messages) from the current output",
+        help="rewrite the golden files (HTML, check messages) from the current output",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: takes seconds (subprocesses, pre-commit); runs by default")
+
+
+@pytest.fixture
+def regen_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regen-golden"))
+
+
+@pytest.fixture(autouse=True)
+def _no_style_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Messages list the known styles; a developer's own style folders must not change them.
+    monkeypatch.delenv("REFERATGEN_STYLE_PATH", raising=False)
+    yield
+
+
+def referatgen_env() -> dict[str, str]:
+    """Environment for a subprocess that runs the checkout's referatgen."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env.pop("REFERATGEN_STYLE_PATH", None)
+    env.pop("REFERATGEN_DEBUG", None)
+    return env
+
+
+def run_referatgen(
+    args: Sequence[str], cwd: Path | None = None, python_flags: Sequence[str] = ()
+) -> subprocess.CompletedProcess[str]:
+    """`python -m referatgen ARGS` as a whole process, the way a user or hook runs it."""
+    return subprocess.run(
+        [sys.executable, *python_flags, "-m", "referatgen", *args],
+        cwd=cwd or ROOT, env=referatgen_env(), capture_output=True, text=True,
+        encoding="utf-8", check=False, timeout=120,
     )

@@ -13,13 +13,9 @@ from ..diagnostics import Diagnostic, has_errors, to_json
 def run(args: argparse.Namespace) -> int:
     findings: list[Diagnostic] = []
     for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            findings.append(Diagnostic(name, 1, 1, "error",
-                                       "Filen findes ikke. Ret stien eller filnavnet.",
-                                       "empty-file"))
-            continue
-        findings += check_file(path, name).diagnostics
+        # A missing or unreadable file is one finding (from the loader), not the end of
+        # the run: the other files' problems are reported too.
+        findings += check_file(Path(name), name).diagnostics
     if args.format == "json":
         print(to_json(findings))
     else:

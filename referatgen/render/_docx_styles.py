@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import quoteattr
+from html import escape
 
 from ..styles import Style, StyleError
 
@@ -127,6 +127,11 @@ def word_style(style: Style) -> WordStyle:
     return WordStyle(**values)
 
 
+def quoteattr(value: str) -> str:
+    """An XML attribute value in double quotes (html.escape quotes both kinds)."""
+    return f'"{escape(value, quote=True)}"'
+
+
 # -- fonts ---------------------------------------------------------------------------------
 
 #: Metric-compatible pairs: Word on Windows shows the alternative when the free font is
@@ -187,7 +192,7 @@ def _paragraph_style(style_id: str, name: str, ppr: str = "", rpr: str = "", *,
         parts.append(f'<w:basedOn w:val="{based_on}"/>')
     if next_style:
         parts.append(f'<w:next w:val="{next_style}"/>')
-    parts.append(f"<w:qFormat/>{extra}")
+    parts.append(f"{extra}<w:qFormat/>")
     if ppr:
         parts.append(f"<w:pPr>{ppr}</w:pPr>")
     if rpr:
@@ -212,6 +217,8 @@ def styles_xml(ws: WordStyle) -> str:
     body_line = f'w:line="{round(ws.size * ws.line_height * 20)}" w:lineRule="atLeast"'
     heading_colour = f'<w:color w:val="{ws.heading_colour}"/>'
     heading_run = f"{_fonts(ws.heading_font)}<w:b/><w:bCs/>{heading_colour}"
+    # Run properties have a fixed order in the schema: italics before the colour.
+    heading_italic = f"{_fonts(ws.heading_font)}<w:b/><w:bCs/><w:i/><w:iCs/>{heading_colour}"
     right_tab = f'<w:tabs><w:tab w:val="right" w:pos="{ws.text_width}"/></w:tabs>'
     styles: list[str] = []
     add = styles.append
@@ -235,11 +242,11 @@ def styles_xml(ws: WordStyle) -> str:
                + ("<w:pageBreakBefore/>" if level == 1 else "")
                + _spacing(before[level], after[level], _SINGLE)
                + f'<w:outlineLvl w:val="{level - 1}"/>')
-        italic = "<w:i/><w:iCs/>" if level >= 4 else ""
-        add(_paragraph_style(f"Heading{level}", f"heading {level}", ppr,
-                             f"{heading_run}{italic}<w:sz w:val=\"{_sz(sizes[level])}\"/>"
-                             f"<w:szCs w:val=\"{_sz(sizes[level])}\"/>", next_style="Normal",
-                             extra=f'<w:uiPriority w:val="{9 if level > 1 else 9}"/>'))
+        size = _sz(sizes[level])
+        rpr = (f"{heading_italic if level >= 4 else heading_run}"
+               f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
+        add(_paragraph_style(f"Heading{level}", f"heading {level}", ppr, rpr,
+                             next_style="Normal", extra='<w:uiPriority w:val="9"/>'))
     add(_paragraph_style("Sagsnummer", "Sagsnummer", "<w:keepNext/>" + _spacing(0, 5 * MM),
                          f'<w:sz w:val="{_sz(ws.sagsnr_size)}"/>'
                          f'<w:szCs w:val="{_sz(ws.sagsnr_size)}"/>', next_style="Normal"))
@@ -251,7 +258,7 @@ def styles_xml(ws: WordStyle) -> str:
     add(_paragraph_style(
         "TOC1", "toc 1",
         f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{ws.text_width}"/></w:tabs>'
-        + _spacing(0, 1.5 * MM) + '<w:ind w:right="567"/>',
+        + _spacing(0, 1.5 * MM),
         next_style="Normal", extra='<w:uiPriority w:val="39"/>'))
     add(_paragraph_style("ForsideEtiket", "Forside etiket", _spacing(0, 2.5 * MM, _SINGLE),
                          f'<w:b/><w:bCs/><w:sz w:val="{_sz(ws.label_size)}"/>'
@@ -312,13 +319,14 @@ def styles_xml(ws: WordStyle) -> str:
         '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
         '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
         '</w:tblPr></w:style>')
+    grid = _borders("tblBorders", ws.table_border_colour,
+                    ("top", "left", "bottom", "right", "insideH", "insideV"))
     header_fill = (f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{ws.table_header_fill}"/>'
                    "</w:tcPr>" if ws.table_header_fill else "")
     add('<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/>'
         '<w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/>'
         f'<w:pPr>{_spacing(0, 0, _SINGLE)}</w:pPr>'
-        f'<w:tblPr>{_borders("tblBorders", ws.table_border_colour, ("top", "left", "bottom", "right", "insideH", "insideV"))}'
-        f"{cell_margins}</w:tblPr>"
+        f"<w:tblPr>{grid}{cell_margins}</w:tblPr>"
         '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>'
         f"{header_fill}</w:tblStylePr></w:style>")
     add('<w:style w:type="numbering" w:default="1" w:styleId="NoList">'
@@ -337,3 +345,57 @@ def styles_xml(ws: WordStyle) -> str:
             '<w:latentStyles w:defLockedState="0" w:defUIPriority="99" w:defSemiHidden="0" '
             'w:defUnhideWhenUsed="0" w:defQFormat="0" w:count="376"/>'
             f'{"".join(styles)}</w:styles>')
+
+
+# -- metrics for the page estimate --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What a paragraph style takes on the page, in points (mirrors `styles_xml`)."""
+
+    size: float
+    before: float
+    after: float
+    line: float
+    page_break: bool = False
+
+
+#: Height of one line of a font as a multiple of its size (ascent + descent).
+_NATURAL_LINE = {"Liberation Serif": 1.15, "Times New Roman": 1.15, "Carlito": 1.22,
+                 "Calibri": 1.22, "Liberation Sans": 1.15, "Arial": 1.15}
+
+
+def paragraph_metrics(ws: WordStyle) -> dict[str, Metrics]:
+    def natural(size: float, font: str | None = None) -> float:
+        return size * _NATURAL_LINE.get(font or ws.font, 1.2)
+
+    mm = 72 / 25.4
+    body_line = max(natural(ws.size), ws.size * ws.line_height)
+    body = Metrics(ws.size, 0, 2.5 * mm, body_line)
+    heading_font = ws.heading_font
+    out = {
+        "Normal": body,
+        "Title": Metrics(ws.title_size, 0, 8 * mm, natural(ws.title_size, heading_font)),
+        "Kommune": Metrics(9, 0, 2 * mm, natural(9)),
+        "Heading1": Metrics(ws.item_size, 0, 1 * mm, natural(ws.item_size, heading_font), True),
+        "Heading2": Metrics(ws.section_size, 5 * mm, 1.5 * mm,
+                            natural(ws.section_size, heading_font)),
+        "Heading3": Metrics(ws.subsection_size, 3 * mm, 1.5 * mm,
+                            natural(ws.subsection_size, heading_font)),
+        "Sagsnummer": Metrics(ws.sagsnr_size, 0, 5 * mm, body_line),
+        "TOCHeading": Metrics(ws.item_size, 0, 5 * mm, natural(ws.item_size, heading_font), True),
+        "TOC1": Metrics(ws.size, 0, 1.5 * mm, body_line),
+        "ForsideEtiket": Metrics(ws.label_size, 0, 2.5 * mm, natural(ws.label_size)),
+        "ForsideVaerdi": body,
+        "ListBullet": Metrics(ws.size, 0, 1 * mm, body_line),
+        "ListNumber": Metrics(ws.size, 0, 1 * mm, body_line),
+        "ListContinue": Metrics(ws.size, 0, 1 * mm, body_line),
+        "Kode": Metrics(9, 0, 2.5 * mm, natural(9, ws.mono_font)),
+        "FootnoteText": Metrics(ws.footnote_size, 0, 0, natural(ws.footnote_size)),
+        "Tabeltekst": Metrics(ws.table_size, 0, 0, natural(ws.table_size)),
+        "Tabeloverskrift": Metrics(ws.table_size, 0, 0, natural(ws.table_size)),
+    }
+    for level in (4, 5, 6):
+        out[f"Heading{level}"] = Metrics(ws.size, 3 * mm, 1 * mm, natural(ws.size, heading_font))
+    return out

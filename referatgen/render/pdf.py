@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from ..diagnostics import ReferatgenError
 from ..plan import Document
 from .html import inside, render_html, stylesheet_paths
 
@@ -98,6 +99,12 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any]:
 
 def render_pdf(document: Document, options: BuildOptions) -> bytes:
     import weasyprint
+    from weasyprint.pdf import VARIANTS
+
+    if options.pdf_variant is not None and options.pdf_variant not in VARIANTS:
+        raise ReferatgenError(
+            f"Ukendt PDF-variant '{options.pdf_variant}'. Vælg en af "
+            f"{', '.join(sorted(VARIANTS))} eller none.")
 
     rendered, fetcher = render_document(document)
     moment = dt.datetime.combine(document.meeting.dato, dt.time(12, 0), tzinfo=dt.UTC)

@@ -1,0 +1,195 @@
+"""The per-meeting job of an archive run, the same on a local worker process and on Dask.
+
+A job does what `referatgen build` does for one file (check, plan, render each format,
+write atomically) into a given output folder, and returns what the parent needs to keep
+the manifest and the index: the content hashes of every input it used, the outputs it
+wrote, the meeting's public index record, and its messages. It never raises: one bad
+meeting must not stop the others, so every failure becomes a result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote
+
+from ._api import BuildOptions, output_name, prepare, render
+from .diagnostics import MeetingInvalid, ReferatgenError
+from .manifest import FileState, Hasher, deps_digest, sha256_bytes
+from .model import Meeting
+from .plan import Document, public_title
+from .styles import search_path
+from .write import write_atomic
+
+#: Output names at the top of OUT that belong to the archive, not to a meeting.
+RESERVED = ("index.html", "index.json")
+#: Storage errors after which no other job can succeed either: the run stops.
+FATAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+@dataclass(frozen=True)
+class Job:
+    source: str
+    #: Path relative to the input root, forward slashes (the manifest key).
+    rel: str
+    display: str
+    #: The output root (OUT), absolute; outputs go to OUT / rel's folder.
+    out: str
+    formats: tuple[str, ...]
+    options: BuildOptions
+
+
+@dataclass(frozen=True)
+class Written:
+    fmt: str
+    #: Relative to OUT, forward slashes.
+    file: str
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class JobResult:
+    rel: str
+    ok: bool
+    outputs: list[Written] = field(default_factory=list)
+    deps: dict[str, FileState] = field(default_factory=dict)
+    digest: str = ""
+    #: The meeting's record in index.json, without "files" (the parent adds them).
+    index: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: A storage problem (full disk, read-only) that stops the whole run.
+    fatal: str | None = None
+    seconds: float = 0.0
+    pid: int = 0
+
+
+def run_job(job: Job) -> JobResult:
+    start = time.perf_counter()
+    result = JobResult(job.rel, ok=False, pid=os.getpid())
+    # Renderers warn on stderr. On a worker's main thread that is captured and returned;
+    # in a Dask worker's thread pool stderr is shared, so it goes to the worker's log.
+    capture = io.StringIO()
+    redirect = (contextlib.redirect_stderr(capture)
+                if threading.current_thread() is threading.main_thread()
+                else contextlib.nullcontext())
+    try:
+        with redirect:
+            _build(job, result)
+        result.ok = not result.errors
+    except MeetingInvalid as exc:
+        result.errors = [d.format() for d in exc.diagnostics]
+    except ReferatgenError as exc:
+        result.errors = [str(exc)]
+        cause = exc.__cause__
+        if isinstance(cause, OSError) and cause.errno in FATAL_ERRNOS:
+            result.fatal = str(exc)
+    except OSError as exc:
+        result.errors = [f"Kan ikke læse {exc.filename or job.display}: {exc.strerror}."]
+    except Exception as exc:  # a bug hit by one meeting must not stop the archive
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        result.errors = [f"intern fejl ({type(exc).__name__}: {exc}) i {frame.filename}:"
+                         f"{frame.lineno}. Det er en fejl i referatgen, ikke i filen; meld "
+                         "den til IT."]
+    result.warnings += [line for line in capture.getvalue().splitlines() if line.strip()]
+    if not result.ok:
+        result.outputs, result.deps, result.digest, result.index = [], {}, "", {}
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _build(job: Job, result: JobResult) -> None:
+    source = Path(job.source)
+    hasher = Hasher()
+    # Hashed before it is read: if it changes during the build, the next run sees a
+    # different hash and builds again, never the other way round.
+    deps = {job.source: hasher.state(job.source)}
+    document, diagnostics = prepare(source, job.options, job.display)
+    result.warnings += [d.format() for d in diagnostics if d.severity == "warning"]
+    for path in _inputs(document.meeting):
+        deps[str(path)] = hasher.state(str(path))
+    for folder in document.style.folders:
+        folder_path = str(folder.resolve())
+        deps[folder_path] = hasher.state(folder_path, folder=True)
+        # A style of the same name placed earlier on the search path later would be
+        # chosen instead: its absence is an input too.
+        for root in search_path():
+            candidate = str((root / folder.name / "style.yaml").absolute())
+            deps.setdefault(candidate, hasher.state(candidate))
+
+    rel = PurePosixPath(job.rel)
+    names = {fmt: output_name(source, fmt, document.meeting.type, job.options)
+             for fmt in job.formats}
+    if rel.parent == PurePosixPath("."):
+        taken = sorted(set(names.values()) & set(RESERVED))
+        if taken:
+            result.errors.append(
+                f"{job.display}: ville skrive {', '.join(taken)}, som er arkivets indeks. "
+                "Omdøb mødefilen, eller læg den i en undermappe.")
+            return
+    # Every format is rendered before any is written: a failure leaves all old outputs.
+    rendered = {fmt: render(document, fmt, job.options) for fmt in job.formats}
+    folder = Path(job.out) / rel.parent
+    for fmt, data in rendered.items():
+        target = folder / names[fmt]
+        write_atomic(target, data)
+        st = target.stat()
+        result.outputs.append(Written(fmt, (rel.parent / names[fmt]).as_posix(),
+                                      sha256_bytes(data), st.st_size, st.st_mtime_ns))
+    result.deps = deps
+    result.digest = deps_digest(deps)
+    result.index = index_record(job.rel, document)
+
+
+def _inputs(meeting: Meeting) -> list[Path]:
+    """Files the outputs are made from besides the meeting and its style: bilag, images."""
+    from .render.markdown import parse
+
+    folder = meeting.folder
+    paths: set[Path] = set()
+    for item in meeting.punkter:
+        for bilag in item.bilag:
+            if bilag.fil and ":" not in bilag.fil.split("/")[0]:
+                paths.add((folder / bilag.fil).resolve())
+        for _label, text in item.texts():
+            for token in parse(text.markdown):
+                for child in token.children or []:
+                    if child.type != "image":
+                        continue
+                    src = str(child.attrs.get("src", ""))
+                    if src and ":" not in src.split("/")[0] and not src.startswith("/"):
+                        paths.add((folder / unquote(src)).resolve())
+    return sorted(paths)
+
+
+def index_record(rel: str, document: Document) -> dict[str, Any]:
+    """The meeting in index.json: public titles only, whatever version was built."""
+    meeting, style = document.meeting, document.style
+    return {
+        "path": rel,
+        "dato": meeting.dato.isoformat(),
+        "organ": meeting.organ,
+        "kommune": document.kommune,
+        "type": document.kind,
+        "punkter": [
+            {
+                "nr": meeting.første_punkt + index,
+                # public_title is the plan's own rule: a closed item's real title only
+                # where the style publishes it ({titel} in lukket_titel).
+                "titel": public_title(item, style),
+                "sagsnr": item.sagsnr,
+                "lukket": item.lukket,
+            }
+            for index, item in enumerate(meeting.punkter)
+        ],
+    }

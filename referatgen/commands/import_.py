@@ -1,0 +1,93 @@
+"""`referatgen import FILE... [-o DIR] [--stil NAME] [--to yaml|md] [--force]`.
+
+Each published meeting (PDF, Word, extracted text) becomes one meeting file, named
+`<stem>.yaml` or `<stem>.md`, next to it or in DIR. An existing file is never replaced
+without --force. The report on stderr says what was found, what was checked against the
+table of contents, which style was chosen and what text could not be placed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic, ReferatgenError
+from ..write import write_atomic
+
+if TYPE_CHECKING:
+    from ..importer import ImportResult
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..check import check_file
+    from ..importer import import_file
+
+    fmt: str = args.to
+    failed = False
+    targets: set[Path] = set()
+    for name in args.files:
+        path = Path(name)
+        folder = Path(args.output) if args.output else path.parent
+        target = folder / f"{path.stem}.{'md' if fmt == 'md' else 'yaml'}"
+        err = sys.stderr
+        if target.resolve() in targets:
+            print(f"referatgen: {name}: {target} er allerede skrevet af en anden fil i samme "
+                  "kørsel. Importér filerne til hver sin mappe med -o.", file=err)
+            failed = True
+            continue
+        if target.exists() and not args.force:
+            print(f"referatgen: {target} findes allerede og overskrives ikke. "
+                  "Brug --force for at overskrive den, eller vælg en anden mappe med -o.",
+                  file=err)
+            failed = True
+            continue
+        if target.resolve() == path.resolve():
+            print(f"referatgen: {name}: mødefilen ville overskrive den fil, der importeres. "
+                  "Vælg en anden mappe med -o eller --to.", file=err)
+            failed = True
+            continue
+        try:
+            result = import_file(path, args.stil)
+            write_atomic(target, result.text(fmt).encode("utf-8"))
+        except ReferatgenError as exc:
+            print(f"referatgen: {exc}", file=err)
+            failed = True
+            continue
+        except (OSError, ValueError) as exc:
+            print(f"referatgen: {name}: filen kan ikke læses som {path.suffix.lstrip('.')}: "
+                  f"{exc}. Er den beskadiget eller beskyttet med adgangskode?", file=err)
+            failed = True
+            continue
+        targets.add(target.resolve())
+        checked = check_file(target)
+        errors = [d for d in checked.diagnostics if d.severity == "error"]
+        warnings = [d for d in checked.diagnostics if d.severity == "warning"]
+        print(f"{name} -> {target}", file=err)
+        for line in report_lines(result, errors, warnings):
+            print(f"  {line}", file=err)
+        print(target)
+        if errors:
+            failed = True
+    return 1 if failed else 0
+
+
+def report_lines(result: ImportResult, errors: list[Diagnostic],
+                 warnings: list[Diagnostic]) -> list[str]:
+    report = result.report
+    lines = list(result.summary)
+    lines += report.notes
+    lines += [f"Advarsel: {w}" for w in report.warnings]
+    for text in report.unplaced:
+        lines.append(f"Ikke placeret: {text}")
+    for text in report.dropped:
+        lines.append(f"Udeladt: {text}")
+    if errors:
+        lines.append(f"referatgen check finder {len(errors)} fejl i den skrevne fil:")
+        lines += [f"  {d.format()}" for d in errors]
+    else:
+        rules = sorted({d.rule for d in warnings})
+        extra = f" ({len(warnings)} advarsler: {', '.join(rules)})" if warnings else ""
+        lines.append(f"referatgen check: ingen fejl{extra}.")
+    return lines

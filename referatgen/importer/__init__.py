@@ -1,0 +1,356 @@
+"""`referatgen import`: published minutes (PDF, Word, extracted text) into meeting files.
+
+Readers turn each format into blocks (text.py, pdf.py, docx.py); the recognisers
+(recognise.py) turn blocks into a draft of the meeting; here the draft gets its house
+style and becomes the plain dict of the meeting-file format, which emit.py writes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import ReferatgenError
+from ..styles import Group, Style, StyleError, available_styles, resolve_style
+from .blocks import Block, Report, Source
+from .emit import section_markdown, to_markdown, to_yaml
+from .recognise import UNKNOWN_CLOSED_TITLE, ItemDraft, MeetingDraft, Recogniser
+
+__all__ = ["SUFFIXES", "ImportResult", "import_file"]
+
+#: What `import` reads.
+SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown")
+
+
+
+@dataclass
+class ImportResult:
+    meeting: dict[str, Any]
+    style: Style
+    report: Report
+    draft: MeetingDraft
+    first: int = 1
+    #: Seconds spent reading and recognising (not writing).
+    seconds: float = 0.0
+    summary: list[str] = field(default_factory=list)
+
+    def text(self, fmt: str) -> str:
+        return to_markdown(self.meeting, self.first) if fmt == "md" else to_yaml(self.meeting)
+
+
+def read_source(path: Path, report: Report) -> Source:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path, report)
+    if suffix == ".docx":
+        from .docx import read_docx
+
+        return read_docx(path, report)
+    if suffix in (".txt", ".md", ".markdown"):
+        from .text import read_text
+
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            report.notes.append("Filen er ikke UTF-8; den er læst som Windows-1252.")
+        return read_text(text, report)
+    raise ReferatgenError(
+        f"{path}: kan ikke importere filtypen '{path.suffix or '(ingen)'}'. "
+        "referatgen import læser .pdf, .docx, .txt og .md.")
+
+
+def import_file(path: Path, stil: str | None = None) -> ImportResult:
+    """Read one published meeting and make the meeting file's content. Raises on failure."""
+    import time
+
+    started = time.perf_counter()
+    report = Report()
+    if not path.is_file():
+        raise ReferatgenError(f"{path}: filen findes ikke. Ret stien eller filnavnet.")
+    source = read_source(path, report)
+    draft = Recogniser(source.blocks, report, marked=source.marked, levels=source.levels).run()
+    if not draft.items:
+        raise ReferatgenError(
+            f"{path}: fandt ingen punkter. referatgen leder efter overskrifter som "
+            "'Punkt 1: Titel', '1. Titel' eller et nummer på en linje for sig.")
+    if draft.dato is None:
+        raise ReferatgenError(
+            f"{path}: fandt ikke mødets dato. referatgen leder efter en titel som "
+            "'REFERAT Direktionen d. 05-09-2022' eller en linje 'Mødedato ...'.")
+    if not draft.organ:
+        raise ReferatgenError(
+            f"{path}: fandt ikke mødets organ. referatgen leder efter en titel som "
+            "'REFERAT Direktionen d. 05-09-2022'.")
+    style = choose_style(draft, stil, report)
+    first = draft.items[0].number
+    meeting = build_meeting(draft, style, stil, report)
+    result = ImportResult(meeting, style, report, draft, first)
+    result.seconds = time.perf_counter() - started
+    result.summary = summary(draft, style, report)
+    return result
+
+
+# -- house style ---------------------------------------------------------------------------
+
+
+def choose_style(draft: MeetingDraft, stil: str | None, report: Report) -> Style:
+    """The style named by --stil, or the one the case numbers, kommune and headings fit."""
+    numbers = [item.sagsnr for item in draft.items if item.sagsnr]
+    if stil is not None:
+        try:
+            style = resolve_style(stil, Path.cwd())
+        except StyleError as exc:
+            raise ReferatgenError(str(exc)) from exc
+        bad = [n for n in numbers if not style.matches_sagsnr(n)]
+        if bad:
+            report.warnings.append(
+                f"{len(bad)} sagsnumre passer ikke til stilen {style.name}s mønster "
+                f"({style.sagsnr_pattern}), fx '{bad[0]}': referatgen check vil melde fejl. "
+                f"{_suggestion(numbers)}")
+        report.notes.append(f"Stil: {style.name} (valgt med --stil).")
+        return style
+    best: tuple[float, str] | None = None
+    styles: dict[str, Style] = {}
+    for name in available_styles():
+        try:
+            style = resolve_style(name, Path.cwd())
+        except StyleError:
+            continue
+        styles[name] = style
+        score = _style_score(draft, style, numbers)
+        if score is None:
+            continue
+        if best is None or score > best[0] or (score == best[0] and name == "standard"):
+            best = (score, name)
+    if best is None or best[0] <= 0:
+        name = "standard" if "standard" in styles else next(iter(styles))
+    else:
+        name = best[1]
+    style = styles[name]
+    why = []
+    if numbers and style.sagsnr_pattern:
+        why.append(f"alle {len(numbers)} sagsnumre passer til {style.sagsnr_pattern}")
+    if draft.kommune and style.kommune and draft.kommune.lower() == style.kommune.lower():
+        why.append(f"kommunen er {style.kommune}")
+    report.notes.append(f"Stil: {style.name}" + (f" ({'; '.join(why)})." if why else "."))
+    if numbers and style.sagsnr_pattern is None:
+        report.notes.append(_suggestion(numbers))
+    return style
+
+
+def _style_score(draft: MeetingDraft, style: Style, numbers: list[str]) -> float | None:
+    score = 0.0
+    if style.sagsnr_pattern is not None:
+        if not numbers or not all(style.matches_sagsnr(n) for n in numbers):
+            return None
+        score += 4
+    if draft.kommune and style.kommune:
+        if draft.kommune.lower() != style.kommune.lower():
+            return None
+        score += 3
+    own = {h.lower() for h in style.headings.values()}
+    own |= {slot.heading.lower() for slot in style.order if isinstance(slot, Group)}
+    printed = [h.lower() for item in draft.items for h in item.headings]
+    score += 0.1 * sum(1 for h in printed if h in own)
+    dated = [d for item in draft.items for d in item.decisions]
+    if dated:
+        with_date = sum(1 for d in dated if d.dato is not None)
+        wants_date = "{dato}" in style.decision_heading
+        score += 0.5 if (with_date > len(dated) / 2) == wants_date else -0.5
+    closed = [i.printed_title for i in draft.items if i.closed and i.printed_title]
+    for printed_title in closed:
+        title = re.sub(r"^lukket\s*[:\-–]\s*", "", printed_title, flags=re.I)
+        if style.public_title(title).lower() == printed_title.lower():
+            score += 0.5
+    return score
+
+
+def _suggestion(numbers: list[str]) -> str:
+    """A case-number pattern that fits the numbers found, for a style of one's own."""
+    pattern = _merge_shapes(numbers)
+    return (f"Forslag: en egen stil med sagsnr_mønster: '{pattern}' "
+            "(style.yaml med 'extends: standard').")
+
+
+def _merge_shapes(numbers: list[str]) -> str:
+    tokenised = [re.findall(r"\d+|[A-Za-zÆØÅæøå]+|[^\w]", n) for n in numbers]
+    length = len(tokenised[0])
+    if any(len(t) != length for t in tokenised):
+        return "^.+$"
+    out = []
+    for column in zip(*tokenised, strict=True):
+        if all(p.isdigit() for p in column):
+            low, high = min(len(p) for p in column), max(len(p) for p in column)
+            out.append(rf"\d{{{low}}}" if low == high else rf"\d{{{low},{high}}}")
+        elif len(set(column)) == 1:
+            out.append(re.escape(column[0]))
+        elif all(p.isalpha() for p in column):
+            out.append("[A-ZÆØÅ]+")
+        else:
+            return "^.+$"
+    return "^" + "".join(out) + "$"
+
+
+# -- the meeting file ----------------------------------------------------------------------
+
+
+def _order(style: Style) -> list[str]:
+    keys: list[str] = []
+    for slot in style.order:
+        keys += [slot] if isinstance(slot, str) else list(slot.keys)
+    return keys
+
+
+def build_meeting(draft: MeetingDraft, style: Style, stil: str | None,
+                  report: Report) -> dict[str, Any]:
+    assert draft.dato is not None and draft.organ
+    meeting: dict[str, Any] = {"type": draft.type, "stil": stil or style.name}
+    if draft.kommune and (style.kommune or "").lower() != draft.kommune.lower():
+        meeting["kommune"] = draft.kommune
+    meeting["organ"] = draft.organ
+    meeting["dato"] = draft.dato
+    if draft.tid:
+        meeting["tid"] = draft.tid
+    if draft.sluttid:
+        meeting["sluttid"] = draft.sluttid
+    if draft.sted:
+        meeting["sted"] = draft.sted
+    for key, people in (("deltagere", draft.deltagere), ("afbud", draft.afbud)):
+        if people:
+            meeting[key] = [p.navn if not p.rolle else {"navn": p.navn, "rolle": p.rolle}
+                            for p in people]
+    first = draft.items[0].number
+    if first != 1:
+        meeting["første_punkt"] = first
+    if draft.stray and draft.items:
+        # Text before the first item that is neither a front field nor the TOC.
+        target = draft.items[0]
+        key = next(iter(target.sections), "sagsfremstilling")
+        target.sections[key] = [*draft.stray, *target.sections.get(key, [])]
+        for block in draft.stray:
+            report.unplace(block.text or "tabel", block.where,
+                           f"punkt {target.number}, {key}")
+    meeting["punkter"] = [_item(item, draft, style, report) for item in draft.items]
+    return meeting
+
+
+def _item(item: ItemDraft, draft: MeetingDraft, style: Style, report: Report) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    title = item.title
+    if item.closed and not title:
+        title = UNKNOWN_CLOSED_TITLE
+    out["titel"] = title
+    if item.sagsnr:
+        out["sagsnr"] = item.sagsnr
+    if item.closed:
+        out["lukket"] = True
+        printed = item.printed_title
+        if printed and title != UNKNOWN_CLOSED_TITLE and style.public_title(title) != printed:
+            out["offentlig_titel"] = printed
+        elif printed and title == UNKNOWN_CLOSED_TITLE and style.public_title(title) != printed \
+                and not style.publishes_closed_titles:
+            out["offentlig_titel"] = printed
+    for key in _order(style):
+        if key == "beslutning":
+            decisions = [d for d in item.decisions if d.blocks]
+            for decision in item.decisions:
+                if not decision.blocks:
+                    report.notes.append(
+                        f"Punkt {item.number}: overskriften '{decision.heading}' har ingen "
+                        "tekst og er udeladt.")
+            if not decisions:
+                continue
+            assert draft.dato is not None and draft.organ
+            simple = len(decisions) == 1 and decisions[0].dato in (None, draft.dato) and (
+                decisions[0].organ is None
+                or decisions[0].organ.lower() == draft.organ.lower())
+            if simple:
+                out["beslutning"] = _text(decisions[0].blocks)
+            else:
+                entries = []
+                for decision in decisions:
+                    entry: dict[str, Any] = {}
+                    if decision.dato is not None:
+                        entry["dato"] = decision.dato
+                    organ = decision.organ
+                    if organ is not None and organ.lower() == draft.organ.lower():
+                        organ = draft.organ
+                    if organ:
+                        entry["organ"] = organ
+                    entry["tekst"] = _text(decision.blocks)
+                    entries.append(entry)
+                out["beslutning"] = entries
+        elif key == "bilag":
+            if item.bilag:
+                out["bilag"] = [b.titel if not b.lukket else {"titel": b.titel, "lukket": True}
+                                for b in item.bilag]
+        elif key == "afsnit":
+            entries = [{"overskrift": a.heading, "tekst": _text(a.blocks)}
+                       for a in item.afsnit if a.blocks]
+            for afsnit in item.afsnit:
+                if not afsnit.blocks:
+                    report.notes.append(
+                        f"Punkt {item.number}: overskriften '{afsnit.heading}' har ingen "
+                        "tekst og er udeladt.")
+            if entries:
+                out["afsnit"] = entries
+        elif key in item.sections and item.sections[key]:
+            out[key] = _text(item.sections[key])
+    if item.deltog_ikke:
+        out["deltog_ikke"] = item.deltog_ikke
+    return out
+
+
+def _text(blocks: list[Block]) -> str:
+    text = section_markdown(blocks)
+    return "-" if text.strip() in ("-", "–") else text
+
+
+# -- the report ----------------------------------------------------------------------------
+
+
+def summary(draft: MeetingDraft, style: Style, report: Report) -> list[str]:
+    items = draft.items
+    numbers = [i.number for i in items]
+    closed = [str(i.number) for i in items if i.closed]
+    lines = [f"{len(items)} punkter fundet (punkt {numbers[0]}-{numbers[-1]})"
+             + (f", {len(closed)} lukkede ({', '.join(closed)})" if closed else ", ingen lukkede")
+             + "."]
+    lines += _toc_check(draft)
+    return lines
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().rstrip(". ").split())
+
+
+def _toc_check(draft: MeetingDraft) -> list[str]:
+    if not draft.toc:
+        return ["Ingen indholdsfortegnelse fundet."]
+    out: list[str] = []
+    for index, entry in enumerate(draft.toc):
+        if index >= len(draft.items):
+            out.append(f"Indholdsfortegnelsen: '{entry.title}' passer ikke til noget punkt "
+                       f"(der er kun {len(draft.items)} punkter).")
+            continue
+        item = draft.items[index]
+        names = {_norm(item.title), _norm(item.printed_title or "")}
+        if _norm(entry.title) not in names and not (item.closed and re.match(
+                r"^lukket", entry.title, re.I)):
+            other = next((i for i in draft.items if _norm(i.title) == _norm(entry.title)), None)
+            where = f"punkt {other.number}" if other else "intet punkt"
+            out.append(f"Indholdsfortegnelsen: '{entry.title}' passer til {where}; "
+                       f"punkt {item.number} hedder '{item.title}' (overskriften bruges).")
+    if len(draft.toc) < len(draft.items):
+        missing = ", ".join(str(i.number) for i in draft.items[len(draft.toc):])
+        out.append(f"Indholdsfortegnelsen mangler punkt {missing}.")
+    if not out:
+        out.append(f"Indholdsfortegnelsen passer: {len(draft.toc)} linjer, {len(draft.items)} "
+                   "punkter.")
+    return out

@@ -1,0 +1,596 @@
+"""Published PDFs into blocks, through pdfplumber: characters with their fonts and places.
+
+Headings are told by size and weight, and by the structure tags when the PDF is tagged
+(referatgen's and FirstAgenda's are); lists by their markers and indents; tables by their
+ruled cells. Page furniture (running headers, "Side N af M") is dropped and named;
+paragraphs, list items and tables that a page break split are joined again.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import ReferatgenError
+from .blocks import Block, Report, Source, escape_inline, join_runs, plain_text
+from .recognise import FRONT_LABEL, PAGE_STAMP, TOC_LINE
+
+Char = dict[str, Any]
+Box = tuple[float, float, float, float]
+Run = tuple[str, bool, bool]
+
+_MARKER = re.compile(r"^(?:[•◦▪‣·–\-○■□\uf0b7\uf0a7§]|\d{1,3}[.)]|[a-zA-Z][)])$")
+_TERMINAL = re.compile(r"[.!?:;]$")
+_HEADING_TAG = re.compile(r"^H([1-6])$")
+#: After "sags-" at a line end, these words keep their space ("sags- og dokument...").
+_SPACED_JOIN = frozenset({"og", "eller", "samt", "til", "&"})
+
+
+@dataclass
+class _Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    bold: bool
+    italic: bool
+    #: Inline Markdown of the line; parts that stand apart (columns) are joined by a tab.
+    text: str
+    #: A list marker printed at the start and the text after it, when the line has one.
+    marker: str = ""
+    rest: str = ""
+    text_x0: float = 0.0
+    #: Heading level from the PDF's structure tags; 0 for none.
+    heading: int = 0
+    calls: list[str] = field(default_factory=list)
+    #: Where each part after the first starts (a value beside its label).
+    columns: list[float] = field(default_factory=list)
+
+    @property
+    def plain(self) -> str:
+        return plain_text(self.text.replace("\t", " "))
+
+
+@dataclass
+class _Table:
+    page: int
+    top: float
+    bottom: float
+    block: Block
+
+
+def read_pdf(path: Path, report: Report) -> Source:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            reader = _Reader(report)
+            for number, page in enumerate(pdf.pages, start=1):
+                reader.page(page, number)
+            blocks = reader.finish()
+    except ReferatgenError:
+        raise
+    except Exception as exc:
+        # pdfminer reports a damaged or encrypted file through many exception types.
+        if type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber"):
+            raise ReferatgenError(f"{path}: PDF'en kan ikke læses ({exc}).") from exc
+        raise
+    if not blocks:
+        raise ReferatgenError(
+            f"{path}: PDF'en har ingen tekst, der kan læses. Er den scannet? Så skal den "
+            "først gennem tekstgenkendelse (OCR).")
+    if reader.images:
+        report.dropped.append(f"billeder: {reader.images} (kun teksten importeres)")
+    return Source(blocks, marked=True, levels=reader.tagged_headings)
+
+
+class _Reader:
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.lines: list[_Line] = []
+        self.tables: list[_Table] = []
+        self.notes: dict[str, str] = {}
+        self.heights: dict[int, float] = {}
+        self.tagged_headings = False
+        self.images = 0
+
+    # -- one page ------------------------------------------------------------------------
+
+    def page(self, page: Any, number: int) -> None:
+        self.heights[number] = float(page.height)
+        self.images += len(page.images)
+        levels = self._tag_levels(page)
+        chars = [c for c in page.chars if c.get("upright", True) and c["text"] not in "\n\r"]
+        boxes: list[Box] = []
+        for box, table in self._tables(page, number, chars):
+            boxes.append(box)
+            self.tables.append(table)
+        free = [c for c in chars if not any(_in_box(c, box) for box in boxes)]
+        for group in _cluster_lines(free):
+            line = _make_line(group, number, levels)
+            if line is not None:
+                self.lines.append(line)
+
+    def _tag_levels(self, page: Any) -> dict[int, int]:
+        """Marked-content id -> heading level, from the structure tree of a tagged PDF."""
+        try:
+            tree = page.structure_tree
+        except Exception:  # noqa: BLE001 - a broken tree only costs us the hint
+            return {}
+        levels: dict[int, int] = {}
+
+        def walk(element: dict[str, Any], level: int) -> None:
+            match = _HEADING_TAG.match(str(element.get("type", "")))
+            here = int(match.group(1)) if match else level
+            for mcid in element.get("mcids") or []:
+                levels[int(mcid)] = here
+            for child in element.get("children") or []:
+                walk(child, here)
+
+        for element in tree or []:
+            walk(element, 0)
+        if any(levels.values()):
+            self.tagged_headings = True
+        return levels
+
+    def _tables(self, page: Any, number: int, chars: list[Char]) -> list[tuple[Box, _Table]]:
+        out: list[tuple[Box, _Table]] = []
+        try:
+            found = page.find_tables()
+        except Exception:  # noqa: BLE001 - a page without ruled tables is the common case
+            return out
+        for table in found:
+            rows = [row.cells for row in table.rows]
+            if not rows or max(len(r) for r in rows) < 2:
+                continue
+            grid: list[list[str]] = []
+            bold_rows: list[bool] = []
+            aligns: list[list[str]] = []
+            for row in rows:
+                texts: list[str] = []
+                bolds: list[bool] = []
+                row_align: list[str] = []
+                for cell in row:
+                    if cell is None:
+                        texts.append("")
+                        row_align.append("")
+                        continue
+                    inside = [c for c in chars if _in_box(c, cell)]
+                    lines = [line for g in _cluster_lines(inside)
+                             if (line := _make_line(g, number, {}, cell=True)) is not None]
+                    text = " ".join(_cell_text(line) for line in lines)
+                    texts.append(text)
+                    if lines:
+                        bolds.append(all(line.bold for line in lines))
+                    row_align.append(_alignment(inside, cell))
+                grid.append(texts)
+                bold_rows.append(bool(bolds) and all(bolds))
+                aligns.append(row_align)
+            if not any(c.strip() for r in grid for c in r):
+                continue
+            width = max(len(r) for r in grid)
+            grid = [r + [""] * (width - len(r)) for r in grid]
+            header = bold_rows[0] or not any(c.strip() for c in grid[0])
+            body = aligns[1:] if header else aligns
+            align = []
+            for column in range(width):
+                votes = [r[column] for r in body if column < len(r) and r[column] != "?"]
+                align.append(Counter(votes).most_common(1)[0][0] if votes else "")
+            block = Block("table", rows=grid, header=header, align=align,
+                          where=f"side {number}")
+            x0, top, x1, bottom = (float(v) for v in table.bbox)
+            out.append(((x0 - 1, top - 1, x1 + 1, bottom + 1), _Table(number, top, bottom, block)))
+        return out
+
+    # -- the document --------------------------------------------------------------------
+
+    def finish(self) -> list[Block]:
+        if not self.lines and not self.tables:
+            return []
+        body = _body_size(self.lines)
+        self._drop_furniture(body)
+        self._footnotes(body)
+        return self._blocks(self._merge_tables(), body)
+
+    def _drop_furniture(self, body: float) -> None:
+        pages_of: dict[str, set[int]] = {}
+        for line in self.lines:
+            if self._in_margin_band(line):
+                pages_of.setdefault(_furniture_key(line.plain), set()).add(line.page)
+        several = len(self.heights) > 1
+        kept: list[_Line] = []
+        dropped: Counter[str] = Counter()
+        for line in self.lines:
+            plain = line.plain
+            if self._in_margin_band(line) and line.size <= body * 1.05:
+                stamp = bool(PAGE_STAMP.match(plain)) or re.fullmatch(r"\d{1,4}", plain) is not None
+                repeated = several and len(pages_of.get(_furniture_key(plain), ())) >= 2
+                if stamp or repeated:
+                    dropped["sidetal" if stamp else plain] += 1
+                    continue
+            kept.append(line)
+        for text, count in dropped.items():
+            if text == "sidetal":
+                self.report.dropped.append(f"sidetal ('Side N af M' o.l.) på {count} sider")
+            else:
+                self.report.dropped.append(f"sidehoved/sidefod '{text}' på {count} sider")
+        self.lines = kept
+
+    def _in_margin_band(self, line: _Line) -> bool:
+        height = self.heights[line.page]
+        return line.top < height * 0.085 or line.bottom > height * 0.915
+
+    def _footnotes(self, body: float) -> None:
+        """Notes at a page's foot: small type after the page's last line of body text."""
+        by_page: dict[int, list[_Line]] = {}
+        for line in self.lines:
+            by_page.setdefault(line.page, []).append(line)
+        kept: list[_Line] = []
+        for page in sorted(by_page):
+            lines = by_page[page]
+            calls = {c for line in lines for c in line.calls}
+            calls |= {c for t in self.tables if t.page == page for r in t.block.rows
+                      for cell in r for c in re.findall(r"\[\^([^\]]+)\]", cell)}
+            last_body = max((i for i, line in enumerate(lines) if line.size >= body * 0.95),
+                            default=-1)
+            current: str | None = None
+            for index, line in enumerate(lines):
+                small = index > last_body and line.size < body * 0.92
+                match = re.match(r"^(\d{1,3})[.)]?\s+(\S.*)$", line.text)
+                label = f"{page}-{match.group(1)}" if match else ""
+                if small and match and label in calls:
+                    current = label
+                    self.notes[label] = match.group(2)
+                    continue
+                if small and current is not None:
+                    self.notes[current] += " " + line.text
+                    continue
+                current = None
+                kept.append(line)
+        self.lines = kept
+
+    def _merge_tables(self) -> list[_Line | _Table]:
+        items: list[_Line | _Table] = [*self.lines, *self.tables]
+        items.sort(key=lambda i: (i.page, i.top))
+        merged: list[_Line | _Table] = []
+        for item in items:
+            previous = merged[-1] if merged else None
+            if isinstance(item, _Table) and isinstance(previous, _Table) \
+                    and item.page == previous.page + 1 and _same_columns(previous, item):
+                rows = item.block.rows
+                if previous.block.header and rows and rows[0] == previous.block.rows[0]:
+                    rows = rows[1:]  # the header row the next page repeats
+                previous.block.rows += rows
+                previous.page, previous.bottom = item.page, item.bottom
+                continue
+            merged.append(item)
+        return merged
+
+    def _blocks(self, items: list[_Line | _Table], body: float) -> list[Block]:
+        leading = _leading(self.lines, body)
+        blocks: list[Block] = []
+        current: Block | None = None
+        last: _Line | None = None
+        markers: list[float] = []  # x of the markers of the open lists, outermost first
+
+        def close() -> None:
+            nonlocal current
+            if current is not None:
+                blocks.append(current)
+            current = None
+
+        for item in items:
+            if isinstance(item, _Table):
+                close()
+                last = None
+                markers.clear()
+                block = item.block
+                block.page_start = not blocks or _page_of(blocks[-1]) != item.page
+                blocks.append(block)
+                continue
+            line = item
+            is_item = bool(line.marker) and not line.heading and not (
+                line.bold and line.size > body + 0.4)
+            new_page = last is None or line.page != last.page
+            if is_item or current is None or self._starts_block(line, last, current, leading):
+                close()
+                if is_item:
+                    while markers and line.x0 < markers[-1] - 3:
+                        markers.pop()
+                    if not markers or line.x0 > markers[-1] + 3:
+                        markers.append(line.x0)
+                    current = _item_block(line, len(markers) - 1)
+                else:
+                    if not (current is None and markers and last is not None
+                            and line.x0 > markers[0] + 3):
+                        markers.clear()
+                    current = Block("text", text=line.text.replace("\t", " "),
+                                    lines=[line.text], bold=line.bold, italic=line.italic,
+                                    size=line.size, level=line.heading,
+                                    where=f"side {line.page}")
+                current.page_start = new_page
+            else:
+                assert current is not None
+                current.text = _join(current.text, line.text.replace("\t", " "))
+                current.lines.append(line.text)
+            last = line
+        close()
+        for block in blocks:
+            self._attach_notes(block)
+        return _join_pages(blocks)
+
+    def _starts_block(self, line: _Line, last: _Line | None, current: Block,
+                      leading: float) -> bool:
+        if last is None or line.page != last.page:
+            return True  # joined again later if the page break cut a paragraph
+        if abs(line.size - last.size) > 0.4 or line.bold != last.bold \
+                or line.heading != last.heading:
+            return True
+        gap = line.top - last.top
+        if gap < 0 or gap > leading * max(line.size, 1.0) / 10.0 * 1.3:
+            return True
+        if current.kind == "item":
+            return abs(line.x0 - current.indent) > 4.0
+        if "\t" in line.text and FRONT_LABEL.match(line.plain):
+            return True
+        if last.columns and abs(line.x0 - last.columns[0]) < 3 and "\t" not in line.text:
+            return False  # a value that wraps under itself, beside its label
+        if TOC_LINE.match(plain_text(last.text.replace("\t", " ..... "))):
+            return True
+        return abs(line.x0 - last.x0) > 6.0
+
+    def _attach_notes(self, block: Block) -> None:
+        texts = [block.text] if block.kind != "table" else [c for r in block.rows for c in r]
+        for text in texts:
+            for label in re.findall(r"\[\^([^\]]+)\]", text):
+                if label in self.notes:
+                    if all(label != known for known, _ in block.notes):
+                        block.notes.append((label, self.notes[label]))
+                else:
+                    self.report.drop("fodnotemærke uden fodnotetekst", f"[{label}]",
+                                     block.where)
+                    _remove_call(block, label)
+
+
+def _item_block(line: _Line, depth: int) -> Block:
+    marker = line.marker
+    if not (marker[0].isdigit() or marker[0].isalpha()):
+        marker = "-"
+    elif marker[0].isalpha():
+        marker = marker[0] + ")"
+    return Block("item", text=line.rest, lines=[line.rest], marker=marker, depth=depth,
+                 indent=line.text_x0, where=f"side {line.page}", bold=line.bold,
+                 italic=line.italic, size=line.size)
+
+
+def _page_of(block: Block) -> int:
+    match = re.match(r"side (\d+)", block.where)
+    return int(match.group(1)) if match else 0
+
+
+def _remove_call(block: Block, label: str) -> None:
+    call = f"[^{label}]"
+    if block.kind == "table":
+        block.rows = [[c.replace(call, "") for c in r] for r in block.rows]
+    else:
+        block.text = block.text.replace(call, "")
+
+
+def _in_box(char: Char, box: Box) -> bool:
+    x0, top, x1, bottom = box
+    cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return bool(x0 <= cx <= x1 and top <= cy <= bottom)
+
+
+def _cell_text(line: _Line) -> str:
+    text = line.text.replace("\t", " ")
+    if line.bold:
+        text = f"**{text}**" if text else text
+    return text
+
+
+def _alignment(chars: list[Char], box: Box) -> str:
+    """How a cell's text sits: 'right', 'center', '' (left), or '?' when it fills the cell."""
+    letters = [c for c in chars if c["text"].strip()]
+    if not letters:
+        return "?"
+    left = float(min(c["x0"] for c in letters)) - box[0]
+    right = box[2] - float(max(c["x1"] for c in letters))
+    if right < 5 and left < 5:
+        return "?"
+    if left > right + 3:
+        return "center" if abs(left - right) < 3 else "right"
+    if abs(left - right) < 2 and left > 8:
+        return "center"
+    return ""
+
+
+def _same_columns(first: _Table, second: _Table) -> bool:
+    a, b = first.block.rows, second.block.rows
+    return bool(a and b) and max(len(r) for r in a) == max(len(r) for r in b)
+
+
+def _cluster_lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters grouped into printed lines; a raised footnote call joins its line."""
+    ordered = sorted(chars, key=lambda c: (float(c["bottom"]), float(c["x0"])))
+    lines: list[list[Char]] = []
+    refs: list[Char] = []
+    for char in ordered:
+        size = float(char["size"]) or 10.0
+        for index in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
+            ref = refs[index]
+            overlap = min(float(ref["bottom"]), float(char["bottom"])) - max(
+                float(ref["top"]), float(char["top"]))
+            if overlap > 0.5 * min(size, float(ref["size"]) or 10.0):
+                lines[index].append(char)
+                if float(char["size"]) > float(ref["size"]) and char["text"].strip():
+                    refs[index] = char
+                break
+        else:
+            lines.append([char])
+            refs.append(char)
+    for line in lines:
+        line.sort(key=lambda c: float(c["x0"]))
+    lines.sort(key=lambda g: float(min(c["top"] for c in g)))
+    return lines
+
+
+def _is_bold(char: Char) -> bool:
+    name = str(char.get("fontname", "")).lower()
+    return any(w in name for w in ("bold", "black", "heavy", "semibold", "demi")) \
+        or name.endswith(",b")
+
+
+def _is_italic(char: Char) -> bool:
+    name = str(char.get("fontname", "")).lower()
+    return "italic" in name or "oblique" in name or name.endswith(",i")
+
+
+def _make_line(chars: list[Char], page: int, levels: dict[int, int],
+               cell: bool = False) -> _Line | None:
+    letters = [c for c in chars if str(c["text"]).strip()]
+    if not letters:
+        return None
+    size = statistics.median(float(c["size"]) for c in letters)
+    base = max(float(c["bottom"]) for c in letters)
+    calls = {id(c) for c in letters if float(c["size"]) < size * 0.8
+             and str(c["text"]).isdigit() and float(c["bottom"]) < base - 1.0}
+    segments: list[list[Run]] = [[]]
+    columns: list[float] = []
+    labels: list[str] = []
+    digits = ""
+    previous: Char | None = None
+
+    def flush_call() -> None:
+        nonlocal digits
+        if digits:
+            label = f"{page}-{digits}"
+            labels.append(label)
+            segments[-1].append((f"[^{label}]", False, False))
+            digits = ""
+
+    for char in chars:
+        text = str(char["text"])
+        if id(char) in calls:
+            digits += text
+            previous = char
+            continue
+        flush_call()
+        if previous is not None and text.strip():
+            gap = float(char["x0"]) - float(previous["x1"])
+            char_size = float(char["size"]) or size
+            if gap > char_size * 2.0 and not cell:
+                segments.append([])
+                columns.append(float(char["x0"]))
+            elif gap > char_size * 0.18 and str(previous["text"]).strip():
+                segments[-1].append((" ", False, False))
+        if not text.strip():
+            text = " "
+        segments[-1].append((escape_inline(text), _is_bold(char), _is_italic(char)))
+        previous = char
+    flush_call()
+    words = [c for c in letters if str(c["text"]).isalnum() and id(c) not in calls]
+    bold = bool(words) and all(_is_bold(c) for c in words)
+    italic = bool(words) and all(_is_italic(c) for c in words)
+    parts = [join_runs([(t, b and not bold, i and not italic) for t, b, i in _squash(seg)])
+             .strip() for seg in segments]
+    text = "\t".join(p for p in parts if p)
+    mcids = Counter(levels.get(int(c["mcid"]), 0) for c in letters if c.get("mcid") is not None)
+    heading = mcids.most_common(1)[0][0] if mcids else 0
+    line = _Line(page, float(min(c["top"] for c in letters)), base, float(letters[0]["x0"]),
+                 float(max(c["x1"] for c in letters)), size, bold, italic, text,
+                 heading=heading, calls=labels, columns=columns)
+    if not cell:
+        _find_marker(line, [c for c in letters if id(c) not in calls])
+    return line
+
+
+def _squash(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for run in runs:
+        if run[0] == " " and out and out[-1][0].endswith(" "):
+            continue
+        out.append(run)
+    return out
+
+
+def _find_marker(line: _Line, letters: list[Char]) -> None:
+    """A list item: a bullet or number, then a gap, then the text."""
+    marker = ""
+    for index, char in enumerate(letters[:4]):
+        marker += str(char["text"])
+        if index + 1 >= len(letters):
+            return
+        gap = float(letters[index + 1]["x0"]) - float(char["x1"])
+        if gap > float(char["size"]) * 0.18:
+            if _MARKER.match(marker):
+                line.marker = marker
+                line.text_x0 = float(letters[index + 1]["x0"])
+                line.rest = re.sub(
+                    r"^\s*(?:\\?[-•◦▪‣·–○■□\uf0b7\uf0a7§]|\d{1,3}\\?[.)]|[a-zA-Z]\\?[)])\s*",
+                    "", line.text.replace("\t", " "), count=1)
+            return
+
+
+def _join(text: str, more: str) -> str:
+    if text.endswith("-") and not text.endswith(" -") and more[:1].isalpha():
+        first = more.split(" ", 1)[0].lower()
+        if first not in _SPACED_JOIN:
+            return text + more  # "Høje-" + "Taastrup"
+    return f"{text} {more}"
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split())).lower()
+
+
+def _body_size(lines: list[_Line]) -> float:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[round(line.size * 2) / 2] += len(line.plain)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _leading(lines: list[_Line], body: float) -> float:
+    """Line pitch of body text within a paragraph, scaled to 10 pt type."""
+    pitches = []
+    for first, second in zip(lines, lines[1:], strict=False):
+        if first.page == second.page and abs(first.size - body) < 0.6 \
+                and abs(second.size - body) < 0.6:
+            pitch = second.top - first.top
+            if 0 < pitch < body * 2:
+                pitches.append(round(pitch, 1))
+    pitch = Counter(pitches).most_common(1)[0][0] if pitches else body * 1.25
+    return pitch * 10.0 / body
+
+
+def _join_pages(blocks: list[Block]) -> list[Block]:
+    """A paragraph or list item that a page break cut in two becomes one again."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if previous is not None and block.page_start and block.kind == "text" \
+                and previous.kind in ("text", "item") and not block.bold and not previous.bold \
+                and not block.level and not previous.level and _continues(previous, block):
+            previous.text = _join(previous.text, block.text)
+            previous.lines += block.lines
+            previous.notes += block.notes
+            continue
+        out.append(block)
+    return out
+
+
+def _continues(previous: Block, block: Block) -> bool:
+    last = plain_text(previous.lines[-1]) if previous.lines else previous.plain
+    first = block.plain
+    if not first or (previous.kind == "text" and abs(previous.size - block.size) > 0.4):
+        return False
+    if first[0].islower():
+        return True
+    return not _TERMINAL.search(last) and len(last) > 40 and not TOC_LINE.match(last)

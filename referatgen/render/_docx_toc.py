@@ -1,0 +1,234 @@
+"""The table of contents: a real TOC field, and page numbers that are right before any update.
+
+Word shows a TOC field's cached result until someone updates it, and LibreOffice prints
+it as it is, so the cached numbers must be the real ones. They come from laying the
+document out with LibreOffice (headless) and reading on which page each item's heading
+lands, from the PDF's outline; without LibreOffice they are an estimate from the text's
+length, and Word is asked to refresh them on open.
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from ._docx_styles import Metrics, WordStyle, paragraph_metrics
+from ._docx_xml import Element, el, field, paragraph, run
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
+TIMEOUT = 180
+
+
+def bookmark_name(number: int) -> str:
+    # Derived from the number only: a bookmark name is visible in Word's dialog and must
+    # not carry a closed item's title.
+    return f"_Toc_punkt_{number}" if number >= 0 else f"_Toc_punkt_m{-number}"
+
+
+def bookmarked(p: Element, name: str, bookmark_id: int) -> None:
+    """Wrap the paragraph's runs in a bookmark, as Word does for TOC targets."""
+    start = el("w:bookmarkStart", {"w:id": str(bookmark_id), "w:name": name})
+    ppr = p.find(f"{_W}pPr")
+    p.insert(1 if ppr is not None else 0, start)
+    p.append(el("w:bookmarkEnd", {"w:id": str(bookmark_id)}))
+
+
+def toc(entries: list[tuple[int, str]]) -> tuple[list[Element], dict[int, Element]]:
+    """The heading and the TOC field, one hyperlinked entry per item.
+
+    Returns the paragraphs and, per item number, the w:t holding its cached page number.
+    """
+    heading = paragraph("TOCHeading")
+    heading.append(run("Indholdsfortegnelse"))
+    begin = field(TOC_INSTRUCTION, "")[:3]
+    end = el("w:r", children=[el("w:fldChar", {"w:fldCharType": "end"})])
+    paragraphs = [heading]
+    results: dict[int, Element] = {}
+    if not entries:
+        p = paragraph("TOC1")
+        for r in (*begin, end):
+            p.append(r)
+        return [*paragraphs, p], results
+    for index, (number, text) in enumerate(entries):
+        p = paragraph("TOC1")
+        if index == 0:
+            for r in begin:
+                p.append(r)
+        name = bookmark_name(number)
+        link = el("w:hyperlink", {"w:anchor": name, "w:history": "1"})
+        link.append(run(text))
+        link.append(el("w:r", children=[el("w:tab")]))
+        page_ref = field(f"PAGEREF {name} \\h", "0")
+        for r in page_ref:
+            link.append(r)
+        result = page_ref[3].find(f"{_W}t")
+        assert result is not None
+        results[number] = result
+        p.append(link)
+        if index == len(entries) - 1:
+            p.append(end)
+        paragraphs.append(p)
+    return paragraphs, results
+
+
+# -- estimate ----------------------------------------------------------------------------
+
+#: Average width of a character of running Danish text, as a share of the font size.
+_CHAR_WIDTH = 0.44
+_EMU_PER_POINT = 12700
+
+
+def estimate_pages(body: Element, ws: WordStyle) -> tuple[dict[str, int], int]:
+    """Page of each bookmark and the page count, from a rough line count of the body."""
+    metrics = paragraph_metrics(ws)
+    height = ws.text_height / 20
+    width = ws.text_width / 20
+    page, y = 1, 0.0
+    found: dict[str, int] = {}
+
+    def advance(amount: float) -> None:
+        nonlocal page, y
+        y += amount
+        while y > height:
+            page += 1
+            y -= height
+
+    for child in body:
+        tag = child.tag
+        if tag == f"{_W}p":
+            style = _style_of(child)
+            m = metrics.get(style, metrics["Normal"])
+            if m.page_break and y > 0:
+                page, y = page + 1, 0.0
+            for mark in child.iter(f"{_W}bookmarkStart"):
+                found[mark.get(f"{_W}name", "")] = page
+            indent = 18.0 if child.find(f"{_W}pPr/{_W}numPr") is not None else 0.0
+            advance(_paragraph_height(child, m, width - indent))
+        elif tag == f"{_W}tbl":
+            for row in child.iter(f"{_W}tr"):
+                tallest = 0.0
+                for cell in row.iter(f"{_W}tc"):
+                    cell_width = _cell_width(cell) - 8.5
+                    tallest = max(tallest, sum(
+                        _paragraph_height(p, metrics.get(_style_of(p), metrics["Tabeltekst"]),
+                                          cell_width) for p in cell.iter(f"{_W}p")))
+                advance(tallest + 5.7)
+    return found, page
+
+
+def _style_of(p: Element) -> str:
+    style = p.find(f"{_W}pPr/{_W}pStyle")
+    return style.get(f"{_W}val", "Normal") if style is not None else "Normal"
+
+
+def _cell_width(cell: Element) -> float:
+    width = cell.find(f"{_W}tcPr/{_W}tcW")
+    return int(width.get(f"{_W}w", "1440")) / 20 if width is not None else 72.0
+
+
+def _paragraph_height(p: Element, m: Metrics, width: float) -> float:
+    characters = sum(len(t.text or "") for t in p.iter(f"{_W}t"))
+    per_line = max(1, int(max(width, 36) / (m.size * _CHAR_WIDTH)))
+    lines = max(1, math.ceil(characters / per_line)) + len(p.findall(f".//{_W}br"))
+    pictures = sum(int(e.get("cy", "0")) for e in p.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"))
+    return m.before + lines * m.line + m.after + pictures / _EMU_PER_POINT
+
+
+# -- LibreOffice -----------------------------------------------------------------------
+
+
+class MeasureError(Exception):
+    """LibreOffice could not lay the document out; the reason, in Danish."""
+
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+_lock = threading.Lock()
+_profile: Path | None = None
+
+
+def _profile_dir() -> Path:
+    # One profile per process: two LibreOffice instances on one profile fail, and a new
+    # profile for every file would cost a profile set-up (seconds) each time.
+    global _profile
+    if _profile is None:
+        _profile = Path(tempfile.mkdtemp(prefix=f"referatgen-lo-{os.getpid()}-"))
+        atexit.register(shutil.rmtree, _profile, True)
+    return _profile
+
+
+def measure(soffice: str, data: bytes) -> dict[int, int]:
+    """Page of each "Punkt N:" heading when LibreOffice prints the .docx `data`."""
+    with _lock, tempfile.TemporaryDirectory(prefix="referatgen-docx-") as folder:
+        source = Path(folder) / "referat.docx"
+        source.write_bytes(data)
+        command = [soffice, f"-env:UserInstallation={_profile_dir().as_uri()}", "--headless",
+                   "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", folder, str(source)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        try:
+            _out, err = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            # soffice starts soffice.bin in the same session: end the whole group.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise MeasureError(f"LibreOffice svarede ikke inden for {TIMEOUT} sekunder") from None
+        pdf = source.with_suffix(".pdf")
+        if not pdf.is_file():
+            detail = err.decode("utf-8", "replace").strip().splitlines()
+            raise MeasureError("LibreOffice kunne ikke lave en PDF"
+                               + (f" ({detail[-1]})" if detail else ""))
+        return heading_pages(pdf)
+
+
+_PUNKT = re.compile(r"\s*Punkt\s+(-?\d+):")
+
+
+def heading_pages(pdf: Path) -> dict[int, int]:
+    """Item number -> page, from the top level of the PDF's outline (the Heading 1s)."""
+    from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    with pdf.open("rb") as handle:
+        document = PDFDocument(PDFParser(handle))
+        pages = {page.pageid: number
+                 for number, page in enumerate(PDFPage.create_pages(document), 1)}
+        found: dict[int, int] = {}
+        try:
+            outlines = list(document.get_outlines())
+        except PDFNoOutlines:
+            raise MeasureError("PDF'en fra LibreOffice har ingen disposition") from None
+        for level, title, dest, action, _se in outlines:
+            match = _PUNKT.match(str(title))
+            if level != 1 or match is None:
+                continue
+            target: Any = dest
+            if target is None and action is not None:
+                target = resolve1(action).get("D")
+            target = resolve1(target)
+            if isinstance(target, bytes | str):
+                target = resolve1(document.get_dest(target))
+            if isinstance(target, dict):
+                target = resolve1(target.get("D"))
+            if not isinstance(target, list) or not target:
+                continue
+            page = pages.get(getattr(target[0], "objid", None))
+            if page is not None:
+                found.setdefault(int(match[1]), page)
+        return found

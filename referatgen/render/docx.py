@@ -1,0 +1,295 @@
+"""DOCX: the planned document as a Word file a secretary can keep editing.
+
+The layout follows the PDF: front page (title and the meeting's label/value rows),
+"Indholdsfortegnelse" as a real TOC field, then one item per page. Every paragraph has
+a named style from the house style, lists are Word lists, notes are Word footnotes.
+The plan has already removed what a public version must not show; this module renders
+only what the Document holds, so nothing else can reach any part of the package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import sys
+from copy import deepcopy
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import docx
+from docx.document import Document as WordDocument
+from docx.oxml.shape import CT_Inline
+from docx.shared import Emu
+
+from ..plan import INTERNAL_MARK, Block, Document, PlannedBilag, PlannedItem
+from ._docx_markdown import MarkdownWriter
+from ._docx_package import Footnotes, Numbering, base_package, rezip, set_update_fields
+from ._docx_styles import CM, WordStyle, word_style
+from ._docx_toc import (
+    MeasureError,
+    bookmark_name,
+    bookmarked,
+    estimate_pages,
+    find_soffice,
+    measure,
+    toc,
+)
+from ._docx_xml import Element, el, field, paragraph, run, sub, val
+
+if TYPE_CHECKING:
+    from .._api import BuildOptions
+
+#: LibreOffice passes before giving up on page numbers that keep moving.
+MAX_ROUNDS = 3
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RASTER = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
+
+
+def render_docx(document: Document, options: BuildOptions) -> bytes:
+    built = _Built(document)
+    numbers = built.estimate()
+    name = document.meeting.source.display
+    guess = ("sidetallene i DOCX-filens indholdsfortegnelse er et skøn; Word opdaterer dem, "
+             "når filen åbnes.")
+    if not options.libreoffice:
+        _notice(f"{name}: LibreOffice-opmåling fravalgt (--no-libreoffice): {guess}")
+        return built.package(numbers, exact=False)
+    soffice = find_soffice()
+    if soffice is None:
+        _notice(f"{name}: LibreOffice (soffice) er ikke installeret: {guess}")
+        return built.package(numbers, exact=False)
+    for _round in range(MAX_ROUNDS):
+        data = built.package(numbers, exact=True)
+        try:
+            pages = measure(soffice, data)
+        except MeasureError as exc:
+            _notice(f"{name}: {exc}: {guess}")
+            return built.package(numbers, exact=False)
+        missing = [n for n in numbers if n not in pages]
+        if missing:
+            _notice(f"{name}: LibreOffice fandt ikke overskriften til punkt {missing[0]}: {guess}")
+            return built.package(numbers, exact=False)
+        measured = {n: pages[n] for n in numbers}
+        if measured == numbers:
+            return data
+        # A longer TOC can push every item on by a page: measure again with the new numbers.
+        numbers = measured
+    _notice(f"{name}: sidetallene faldt ikke på plads efter {MAX_ROUNDS} opmålinger: {guess}")
+    return built.package(numbers, exact=False)
+
+
+def _notice(message: str) -> None:
+    print(f"referatgen: {message}", file=sys.stderr)
+
+
+class _Built:
+    """The Word document of one planned document, with its TOC numbers still open."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.ws: WordStyle = word_style(document.style)
+        self.word: WordDocument = docx.Document(
+            io.BytesIO(base_package(self.ws, document.kommune)))
+        part = self.word.part
+        self.body: Element = self.word.element.body
+        self.end: Element = self.body.find(f"{_W}sectPr")
+        self.footnotes = Footnotes(part.package)
+        self.numbering = Numbering(part.numbering_part.element)
+        self.markdown = MarkdownWriter(
+            part=part, numbering=self.numbering, footnotes=self.footnotes,
+            folder=document.meeting.folder, roots=document.allowed_roots,
+            text_width=self.ws.text_width, text_height=self.ws.text_height,
+            anchors={item.anchor: bookmark_name(item.number) for item in document.items},
+        )
+        self.bookmarks = 0
+        self.results: dict[int, Element] = {}
+        self.total_pages: Element | None = None
+        self._front_page()
+        self._contents()
+        for item in document.items:
+            self._item(item)
+        last = self.end.getprevious()
+        if last is None or last.tag != f"{_W}p":
+            # Word wants the body to end with a paragraph before the section properties.
+            self.add(paragraph(None))
+        self._header_footer()
+        self._properties()
+        self.footnotes.attach(part, self.word.settings.element)
+
+    def add(self, element: Element) -> None:
+        self.end.addprevious(element)
+
+    # -- content --------------------------------------------------------------------------
+
+    def _front_page(self) -> None:
+        document = self.document
+        if self.ws.show_kommune and document.kommune:
+            self.add(_text_paragraph(document.kommune, "Kommune"))
+        self.add(_text_paragraph(document.title, "Title"))
+        label_width = round(self.ws.label_width * CM)
+        widths = (label_width, self.ws.text_width - label_width)
+        table = el("w:tbl", children=[
+            el("w:tblPr", children=[
+                el("w:tblW", {"w:w": str(self.ws.text_width), "w:type": "dxa"}),
+                el("w:tblLayout", {"w:type": "fixed"}),
+                el("w:tblCellMar", children=[el("w:left", {"w:w": "0", "w:type": "dxa"}),
+                                             el("w:right", {"w:w": "113", "w:type": "dxa"})]),
+                el("w:tblLook", {"w:val": "0000", "w:firstRow": "0", "w:lastRow": "0",
+                                 "w:firstColumn": "0", "w:lastColumn": "0",
+                                 "w:noHBand": "1", "w:noVBand": "1"}),
+            ]),
+            el("w:tblGrid", children=[el("w:gridCol", {"w:w": str(w)}) for w in widths]),
+        ])
+        for label, value in document.front:
+            tr = sub(table, "w:tr")
+            for text, style, width in ((label, "ForsideEtiket", widths[0]),
+                                       (value, "ForsideVaerdi", widths[1])):
+                tc = sub(tr, "w:tc")
+                tc.append(el("w:tcPr", children=[
+                    el("w:tcW", {"w:w": str(width), "w:type": "dxa"})]))
+                tc.append(_text_paragraph(text, style))
+        if document.front:
+            self.add(table)
+
+    def _contents(self) -> None:
+        paragraphs, self.results = toc([(i.number, i.heading) for i in self.document.items])
+        for p in paragraphs:
+            self.add(p)
+
+    def _item(self, item: PlannedItem) -> None:
+        heading = _text_paragraph(item.heading, "Heading1")
+        self.bookmarks += 1
+        bookmarked(heading, bookmark_name(item.number), self.bookmarks)
+        self.add(heading)
+        if item.sagsnr:
+            self.add(_text_paragraph(item.sagsnr, "Sagsnummer"))
+        for block in item.blocks:
+            self._block(block, 2)
+
+    def _block(self, block: Block, level: int) -> None:
+        if block.heading:
+            self.add(_text_paragraph(block.heading, f"Heading{min(level, 6)}"))
+        if block.kind == "group":
+            for child in block.children:
+                self._block(child, level + 1)
+        elif block.kind in ("text", "decision") and block.text is not None:
+            self.markdown.write(block.text, self.add, min(level + 1, 6))
+        elif block.kind == "note" and block.note:
+            self.add(_text_paragraph(block.note, "Bemaerkning"))
+        elif block.kind == "bilag":
+            self._bilag(block.bilag)
+
+    def _bilag(self, entries: tuple[PlannedBilag, ...]) -> None:
+        num_id = self.numbering.new_list(False, 0)
+        for bilag in entries:
+            p = paragraph("ListBullet", [el("w:numPr", children=[
+                val("w:ilvl", "0"), val("w:numId", str(num_id))])])
+            p.append(run(bilag.title, [val("w:rStyle", "LukketBilag")] if bilag.closed else []))
+            self.add(p)
+
+    # -- header, footer, properties ---------------------------------------------------------
+
+    def _header_footer(self) -> None:
+        section = self.word.sections[0]
+        section.different_first_page_header_footer = True
+        meeting = self.document.meeting
+        logo = self._logo()
+        mark = [el("w:r", children=[el("w:tab")]),
+                run(INTERNAL_MARK, [val("w:rStyle", "InternMarkering")])]
+        for header, running in ((section.first_page_header, False), (section.header, True)):
+            element = header.part.element
+            for child in list(element):
+                element.remove(child)
+            if logo is not None:
+                p = paragraph("Header")
+                r_id, image = header.part.get_or_add_image(str(logo))
+                height = round(1.2 * 360000)
+                width = round(image.width * height / image.height) if image.height else height
+                # Drawing ids of the headers stay clear of the body's (1, 2, ...).
+                inline = CT_Inline.new_pic_inline(1000 + running, r_id, image.filename, Emu(width),
+                                                  Emu(height))
+                inline.docPr.set("descr", f"{self.document.kommune or ''} logo".strip())
+                p.append(el("w:r", children=[el("w:drawing", children=[inline])]))
+                element.append(p)
+            p = paragraph("Header")
+            if running:
+                p.append(run(f"{meeting.organ} {self.document.date_short}"))
+            if self.document.intern:
+                # On every page, the first too: a printed page must say it is internal.
+                for r in mark:
+                    p.append(deepcopy(r))
+            element.append(p)
+        _estimate, pages = estimate_pages(self.body, self.ws)
+        for footer in (section.first_page_footer, section.footer):
+            element = footer.part.element
+            for child in list(element):
+                element.remove(child)
+            p = paragraph("Footer")
+            p.append(run("Side "))
+            for r in field("PAGE", "1"):
+                p.append(r)
+            p.append(run(" af "))
+            for r in field("NUMPAGES", str(pages)):
+                p.append(r)
+            element.append(p)
+
+    def _logo(self) -> Path | None:
+        """A raster logo for Word: `docx: logo`, or the style's logo, or its PNG twin."""
+        style = self.document.style
+        names = [self.ws.logo] if self.ws.logo else []
+        if style.logo:
+            names += [style.logo, str(Path(style.logo).with_suffix(".png"))]
+        for name in names:
+            if name and Path(name).suffix.lower() in _RASTER:
+                path = style.file(name)
+                if path is not None:
+                    return path
+        return None
+
+    def _properties(self) -> None:
+        document = self.document
+        meeting = document.meeting
+        properties = self.word.core_properties
+        properties.title = document.title
+        properties.subject = meeting.organ
+        properties.author = document.kommune or ""
+        properties.last_modified_by = document.kommune or ""
+        properties.language = "da-DK"
+        properties.category = document.kind
+        properties.identifier = document.identifier
+        properties.revision = 1
+        when = self.when
+        properties.created = when
+        properties.modified = when
+
+    @property
+    def when(self) -> dt.datetime:
+        meeting = self.document.meeting
+        hour, minute = 0, 0
+        if meeting.tid and re.fullmatch(r"\d{2}:\d{2}", meeting.tid):
+            hour, minute = int(meeting.tid[:2]), int(meeting.tid[3:])
+        return dt.datetime(meeting.dato.year, meeting.dato.month, meeting.dato.day, hour, minute)
+
+    # -- TOC numbers and the package ------------------------------------------------------------
+
+    def estimate(self) -> dict[int, int]:
+        found, _pages = estimate_pages(self.body, self.ws)
+        return {item.number: found.get(bookmark_name(item.number), 1)
+                for item in self.document.items}
+
+    def package(self, numbers: dict[int, int], *, exact: bool) -> bytes:
+        for number, result in self.results.items():
+            result.text = str(numbers.get(number, 1))
+        set_update_fields(self.word.settings.element, not exact)
+        buffer = io.BytesIO()
+        self.word.save(buffer)
+        return rezip(buffer.getvalue(), self.when)
+
+
+def _text_paragraph(text: str, style: str) -> Element:
+    p = paragraph(style)
+    p.append(run(text))
+    return p
+
+
