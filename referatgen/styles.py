@@ -60,6 +60,8 @@ class Style:
     order: tuple[Slot, ...] = ()
     #: Stylesheets of the PDF and HTML, parents' first [`css`].
     css: tuple[str, ...] = ()
+    #: The main font family the CSS and the DOCX use; missing fonts are reported [`skrifttype`].
+    font: str | None = None
     #: Logo file name inside the style folder, or None [`logo`].
     logo: str | None = None
     #: Settings of the Word document (fonts, sizes, margins, colours) [`docx`].
@@ -180,6 +182,7 @@ def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
         headings=headings,
         order=_complete_order(order),
         css=css,
+        font=pick("skrifttype", base.font),
         logo=pick("logo", base.logo),
         docx={**base.docx, **(data.get("docx") or {})},
     )

@@ -258,3 +258,24 @@ def test_variant_none_gives_a_plain_pdf(tmp_path: Path) -> None:
     path = build(MD_EXAMPLE, ["pdf"], tmp_path, BuildOptions(pdf_variant=None))[0]
     with pikepdf.open(path) as pdf:
         assert pdf.open_metadata().get("pdfaid:part") is None
+
+
+def test_a_missing_font_is_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    style = tmp_path / "min-stil"
+    style.mkdir()
+    (style / "style.yaml").write_text(
+        "extends: standard\nskrifttype: Findes Ikke Sans\ncss: [min.css]\n", "utf-8")
+    (style / "min.css").write_text('html { font-family: "Findes Ikke Sans", serif; }\n', "utf-8")
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text(
+        "organ: Udvalget\ndato: 2024-01-15\nstil: ./min-stil\npunkter:\n"
+        "  - titel: Et punkt\n    beslutning: Godkendt.\n", "utf-8")
+    build(meeting, ["pdf"], tmp_path / "a")
+    build(meeting, ["pdf"], tmp_path / "b")
+    err = capsys.readouterr().err
+    if "skrifttypen" not in err:
+        pytest.skip("fontconfig (fc-list) is not available to tell which fonts exist")
+    assert err.count("skrifttypen 'Findes Ikke Sans' er ikke installeret") == 1
+    assert "Side 1 af" in pages_text(tmp_path / "a" / "m.pdf")[0]  # built with a fallback

@@ -51,6 +51,8 @@ class _Line:
     calls: list[str] = field(default_factory=list)
     #: Where each part after the first starts (a value beside its label).
     columns: list[float] = field(default_factory=list)
+    #: The text without the bold that the whole line has (a heading's own weight).
+    bare: str = ""
 
     @property
     def plain(self) -> str:
@@ -107,6 +109,13 @@ class _Reader:
         self.images += len(page.images)
         levels = self._tag_levels(page)
         chars = [c for c in page.chars if c.get("upright", True) and c["text"] not in "\n\r"]
+        links = [((float(h["x0"]), float(h["top"]), float(h["x1"]), float(h["bottom"])),
+                  str(h["uri"])) for h in page.hyperlinks if h.get("uri")]
+        for char in chars:
+            for box, uri in links:
+                if _in_box(char, box):
+                    char["link"] = uri
+                    break
         boxes: list[Box] = []
         for box, table in self._tables(page, number, chars):
             boxes.append(box)
@@ -150,30 +159,42 @@ class _Reader:
             if not rows or max(len(r) for r in rows) < 2:
                 continue
             grid: list[list[str]] = []
+            cell_bolds: list[list[bool]] = []
             bold_rows: list[bool] = []
             aligns: list[list[str]] = []
             for row in rows:
                 texts: list[str] = []
                 bolds: list[bool] = []
+                row_bolds: list[bool] = []
                 row_align: list[str] = []
                 for cell in row:
                     if cell is None:
                         texts.append("")
                         row_align.append("")
+                        row_bolds.append(False)
                         continue
                     inside = [c for c in chars if _in_box(c, cell)]
                     lines = [line for g in _cluster_lines(inside)
                              if (line := _make_line(g, number, {}, cell=True)) is not None]
-                    text = " ".join(_cell_text(line) for line in lines)
+                    all_bold = bool(lines) and all(line.bold for line in lines)
+                    text = " ".join((line.bare if all_bold else line.text).replace("\t", " ")
+                                    for line in lines)
                     texts.append(text)
+                    row_bolds.append(all_bold)
                     if lines:
-                        bolds.append(all(line.bold for line in lines))
+                        bolds.append(all_bold)
                     row_align.append(_alignment(inside, cell))
                 grid.append(texts)
+                cell_bolds.append(row_bolds)
                 bold_rows.append(bool(bolds) and all(bolds))
                 aligns.append(row_align)
             if not any(c.strip() for r in grid for c in r):
                 continue
+            # Bold is the header row's own look; elsewhere a bold cell is emphasis.
+            for index, row_bold in enumerate(bold_rows):
+                if index > 0 or not row_bold:
+                    grid[index] = [_bold_cell(t, b) for t, b in zip(grid[index],
+                                   cell_bolds[index], strict=False)]
             width = max(len(r) for r in grid)
             grid = [r + [""] * (width - len(r)) for r in grid]
             header = bold_rows[0] or not any(c.strip() for c in grid[0])
@@ -310,15 +331,15 @@ class _Reader:
                     if not (current is None and markers and last is not None
                             and line.x0 > markers[0] + 3):
                         markers.clear()
-                    current = Block("text", text=line.text.replace("\t", " "),
-                                    lines=[line.text], bold=line.bold, italic=line.italic,
+                    current = Block("text", text=_own(line).replace("\t", " "),
+                                    lines=[_own(line)], bold=line.bold, italic=line.italic,
                                     size=line.size, level=line.heading,
                                     where=f"side {line.page}")
                 current.page_start = new_page
             else:
                 assert current is not None
-                current.text = _join(current.text, line.text.replace("\t", " "))
-                current.lines.append(line.text)
+                current.text = _join(current.text, _own(line).replace("\t", " "))
+                current.lines.append(_own(line))
             last = line
         close()
         for block in blocks:
@@ -358,6 +379,11 @@ class _Reader:
                     _remove_call(block, label)
 
 
+def _own(line: _Line) -> str:
+    """A bold line is a heading or a bold paragraph: its weight is the block's, not inline."""
+    return line.bare if line.bold else line.text
+
+
 def _item_block(line: _Line, depth: int) -> Block:
     marker = line.marker
     if not (marker[0].isdigit() or marker[0].isalpha()):
@@ -388,11 +414,8 @@ def _in_box(char: Char, box: Box) -> bool:
     return bool(x0 <= cx <= x1 and top <= cy <= bottom)
 
 
-def _cell_text(line: _Line) -> str:
-    text = line.text.replace("\t", " ")
-    if line.bold:
-        text = f"**{text}**" if text else text
-    return text
+def _bold_cell(text: str, bold: bool) -> str:
+    return f"**{text}**" if bold and text.strip() else text
 
 
 def _alignment(chars: list[Char], box: Box) -> str:
@@ -461,7 +484,7 @@ def _make_line(chars: list[Char], page: int, levels: dict[int, int],
     base = max(float(c["bottom"]) for c in letters)
     calls = {id(c) for c in letters if float(c["size"]) < size * 0.8
              and str(c["text"]).isdigit() and float(c["bottom"]) < base - 1.0}
-    segments: list[list[Run]] = [[]]
+    segments: list[list[tuple[str, bool, bool, str]]] = [[]]
     columns: list[float] = []
     labels: list[str] = []
     digits = ""
@@ -472,7 +495,7 @@ def _make_line(chars: list[Char], page: int, levels: dict[int, int],
         if digits:
             label = f"{page}-{digits}"
             labels.append(label)
-            segments[-1].append((f"[^{label}]", False, False))
+            segments[-1].append((f"[^{label}]", False, False, ""))
             digits = ""
 
     for char in chars:
@@ -482,6 +505,7 @@ def _make_line(chars: list[Char], page: int, levels: dict[int, int],
             previous = char
             continue
         flush_call()
+        link = str(char.get("link", ""))
         if previous is not None and text.strip():
             gap = float(char["x0"]) - float(previous["x1"])
             char_size = float(char["size"]) or size
@@ -489,26 +513,45 @@ def _make_line(chars: list[Char], page: int, levels: dict[int, int],
                 segments.append([])
                 columns.append(float(char["x0"]))
             elif gap > char_size * 0.18 and str(previous["text"]).strip():
-                segments[-1].append((" ", False, False))
+                segments[-1].append((" ", False, False, link))
         if not text.strip():
             text = " "
-        segments[-1].append((escape_inline(text), _is_bold(char), _is_italic(char)))
+        segments[-1].append((escape_inline(text), _is_bold(char), _is_italic(char), link))
         previous = char
     flush_call()
     words = [c for c in letters if str(c["text"]).isalnum() and id(c) not in calls]
     bold = bool(words) and all(_is_bold(c) for c in words)
     italic = bool(words) and all(_is_italic(c) for c in words)
-    parts = [join_runs([(t, b and not bold, i and not italic) for t, b, i in _squash(seg)])
-             .strip() for seg in segments]
-    text = "\t".join(p for p in parts if p)
+    text = "\t".join(p for p in (_render(seg).strip() for seg in segments) if p)
+    bare = "\t".join(p for p in (_render(seg, bold).strip() for seg in segments) if p)
     mcids = Counter(levels.get(int(c["mcid"]), 0) for c in letters if c.get("mcid") is not None)
     heading = mcids.most_common(1)[0][0] if mcids else 0
     line = _Line(page, float(min(c["top"] for c in letters)), base, float(letters[0]["x0"]),
                  float(max(c["x1"] for c in letters)), size, bold, italic, text,
-                 heading=heading, calls=labels, columns=columns)
+                 heading=heading, calls=labels, columns=columns, bare=bare)
     if not cell:
         _find_marker(line, [c for c in letters if id(c) not in calls])
     return line
+
+
+def _render(runs: list[tuple[str, bool, bool, str]], drop_bold: bool = False) -> str:
+    """Inline Markdown of a line's runs: emphasis, and links where the PDF has them."""
+    out: list[str] = []
+    group: list[Run] = []
+    uri = ""
+    for text, bold, italic, link in [*runs, ("", False, False, "\0")]:
+        if link != uri:
+            if group:
+                inner = join_runs(_squash(group))
+                if uri:
+                    stripped = inner.strip()
+                    lead = inner[: len(inner) - len(inner.lstrip())]
+                    trail = inner[len(inner.rstrip()):]
+                    inner = f"{lead}[{stripped}]({uri}){trail}" if stripped else inner
+                out.append(inner)
+            group, uri = [], link
+        group.append((text, bold and not drop_bold, italic))
+    return "".join(out)
 
 
 def _squash(runs: list[Run]) -> list[Run]:
@@ -543,7 +586,20 @@ def _join(text: str, more: str) -> str:
         first = more.split(" ", 1)[0].lower()
         if first not in _SPACED_JOIN:
             return text + more  # "Høje-" + "Taastrup"
-    return f"{text} {more}"
+    joined = f"{text} {more}"
+    # Emphasis or a link that ran over the line break is one run again.
+    seam = len(text)
+    head, tail = joined[:seam], joined[seam:]
+    for mark in ("***", "**", "*"):
+        if head.endswith(mark) and tail.startswith(" " + mark) and not head.endswith("\\" + mark):
+            return head[: -len(mark)] + " " + tail[1 + len(mark):]
+    link = re.search(r"\]\(([^)\s]+)\)$", head)
+    if link and tail.startswith(" ["):
+        nxt = re.match(r" \[([^\]]*)\]\(([^)\s]+)\)", tail)
+        if nxt and nxt.group(2) == link.group(1):
+            return head[: link.start()] + " " + nxt.group(1) + f"]({link.group(1)})" + \
+                tail[nxt.end():]
+    return joined
 
 
 def _furniture_key(text: str) -> str:

@@ -75,8 +75,8 @@ def _warn_missing_font(family: str) -> None:
 
 def check_fonts(document: Document) -> None:
     families = _installed_families()
-    wanted = document.style.docx.get("skrifttype")
-    if families and isinstance(wanted, str) and wanted.lower() not in families:
+    wanted = document.style.font
+    if families and wanted and wanted.lower() not in families:
         _warn_missing_font(wanted)
 
 
