@@ -101,6 +101,18 @@ def test_fixture_output_matches_golden(
     assert out == golden.read_text("utf-8")
 
 
+def test_same_findings_with_and_without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ruamel.yaml.main
+
+    if getattr(ruamel.yaml.main, "CParser", None) is None:
+        pytest.skip("ruamel.yaml.clib (libyaml) is not installed: only the pure parser runs")
+    files = [*BAD_INPUTS, *EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.md")]
+    with_c = {f.name: [d.format() for d in check_file(f).diagnostics] for f in files}
+    monkeypatch.setattr(ruamel.yaml.main, "CParser", None)
+    pure = {f.name: [d.format() for d in check_file(f).diagnostics] for f in files}
+    assert with_c == pure
+
+
 def test_no_golden_without_its_fixture() -> None:
     inputs = {p.name for p in BAD_INPUTS}
     orphans = [g.name for g in CHECK_FIXTURES.glob("*.expected")
@@ -140,6 +152,16 @@ def test_positions_with_bom_and_crlf_count_characters() -> None:
     # First inside a block scalar after "Ældre" (multi-byte characters before it), then
     # inside a double-quoted value.
     assert found == [locate(fixture, "010190-1234", 1), locate(fixture, "010190-1234", 2)]
+
+
+def test_markdown_positions_with_bom_and_crlf() -> None:
+    fixture = CHECK_FIXTURES / "text-outside-section--bom-crlf.md"
+    raw = fixture.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    diagnostics = check_file(fixture).diagnostics
+    assert positions(diagnostics, "punkt-number") == [locate(fixture, "Punkt 2")]
+    assert positions(diagnostics, "text-outside-section") == [locate(fixture, "Tekst under")]
+    assert positions(diagnostics, "cpr-number") == [locate(fixture, "010190-1234")]
 
 
 def test_positions_in_block_scalars(tmp_path: Path) -> None:
@@ -244,7 +266,7 @@ def test_positions_of_keys_and_values() -> None:
 def test_file_level_problems_point_at_line_one() -> None:
     for name in ("empty-file.yaml", "empty-file--comments.yaml", "missing-key.yaml"):
         diagnostics = check_file(CHECK_FIXTURES / name).diagnostics
-        first = [d for d in diagnostics if d.rule in ("empty-file", "missing-key")][0]
+        first = next(d for d in diagnostics if d.rule in ("empty-file", "missing-key"))
         assert (first.line, first.column) == (1, 1)
 
 

@@ -177,8 +177,10 @@ class _Reader:
                     lines = [line for g in _cluster_lines(inside)
                              if (line := _make_line(g, number, {}, cell=True)) is not None]
                     all_bold = bool(lines) and all(line.bold for line in lines)
-                    text = " ".join((line.bare if all_bold else line.text).replace("\t", " ")
-                                    for line in lines)
+                    text = ""
+                    for line in lines:
+                        part = (line.bare if all_bold else line.text).replace("\t", " ")
+                        text = _join(text, part) if text else part
                     texts.append(text)
                     row_bolds.append(all_bold)
                     if lines:
@@ -522,10 +524,14 @@ def _make_line(chars: list[Char], page: int, levels: dict[int, int],
     words = [c for c in letters if str(c["text"]).isalnum() and id(c) not in calls]
     bold = bool(words) and all(_is_bold(c) for c in words)
     italic = bool(words) and all(_is_italic(c) for c in words)
-    text = "\t".join(p for p in (_render(seg).strip() for seg in segments) if p)
-    bare = "\t".join(p for p in (_render(seg, bold).strip() for seg in segments) if p)
     mcids = Counter(levels.get(int(c["mcid"]), 0) for c in letters if c.get("mcid") is not None)
     heading = mcids.most_common(1)[0][0] if mcids else 0
+    # Headings of the fifth and sixth level are set in italics by most house styles: there
+    # the slant is the heading's look, not the author's emphasis.
+    own_italic = italic and heading >= 5
+    text = "\t".join(p for p in (_render(seg).strip() for seg in segments) if p)
+    bare = "\t".join(p for p in (_render(seg, bold, own_italic).strip() for seg in segments)
+                      if p)
     line = _Line(page, float(min(c["top"] for c in letters)), base, float(letters[0]["x0"]),
                  float(max(c["x1"] for c in letters)), size, bold, italic, text,
                  heading=heading, calls=labels, columns=columns, bare=bare)
@@ -534,7 +540,8 @@ def _make_line(chars: list[Char], page: int, levels: dict[int, int],
     return line
 
 
-def _render(runs: list[tuple[str, bool, bool, str]], drop_bold: bool = False) -> str:
+def _render(runs: list[tuple[str, bool, bool, str]], drop_bold: bool = False,
+            drop_italic: bool = False) -> str:
     """Inline Markdown of a line's runs: emphasis, and links where the PDF has them."""
     out: list[str] = []
     group: list[Run] = []
@@ -550,7 +557,7 @@ def _render(runs: list[tuple[str, bool, bool, str]], drop_bold: bool = False) ->
                     inner = f"{lead}[{stripped}]({uri}){trail}" if stripped else inner
                 out.append(inner)
             group, uri = [], link
-        group.append((text, bold and not drop_bold, italic))
+        group.append((text, bold and not drop_bold, italic and not drop_italic))
     return "".join(out)
 
 
@@ -586,6 +593,8 @@ def _join(text: str, more: str) -> str:
         first = more.split(" ", 1)[0].lower()
         if first not in _SPACED_JOIN:
             return text + more  # "Høje-" + "Taastrup"
+    if text.endswith("/") and more[:1].isalnum():
+        return text + more  # "udvalg/" + "udvalgsformænd"
     joined = f"{text} {more}"
     # Emphasis or a link that ran over the line break is one run again.
     seam = len(text)

@@ -158,6 +158,11 @@ def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[T
     return main, notes
 
 
+def _only_images(children: list[Token]) -> bool:
+    kinds = {c.type for c in children if not (c.type == "text" and not c.content.strip())}
+    return kinds <= {"image", "softbreak"} and "image" in kinds
+
+
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 
 
@@ -191,6 +196,8 @@ class _Blocks:
             if kind == "paragraph_open":
                 inline = tokens[index + 1]
                 p = self.new_paragraph()
+                if _only_images(inline.children or []) and not self.lists and not self.in_note:
+                    p = paragraph("Billede")
                 self.inline(inline.children or [], p)
                 self.emit(p)
                 index += 3

@@ -18,6 +18,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml.parser import parse_xml
+from docx.package import Package
 
 from .._version import __version__
 from ._docx_styles import CM, PAGE_HEIGHT, PAGE_WIDTH, W_NS, WordStyle, font_table_xml, styles_xml
@@ -177,7 +178,7 @@ def list_indent(level: int) -> int:
 class Footnotes:
     """word/footnotes.xml: python-docx has no footnote API, so the part is made here."""
 
-    def __init__(self, package: object) -> None:
+    def __init__(self, package: Package) -> None:
         self.element = parse_xml(
             f'<w:footnotes xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
             '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr>'
@@ -187,7 +188,7 @@ class Footnotes:
             '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
             "<w:r><w:continuationSeparator/></w:r></w:p></w:footnote></w:footnotes>")
         self.part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.element,
-                            package)  # type: ignore[arg-type]
+                            package)
         self.count = 0
 
     def new(self) -> tuple[int, Element]:

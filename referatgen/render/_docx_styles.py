@@ -9,8 +9,8 @@ to Word's units: twentieths of a point for spacing, half points for font sizes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from html import escape
+from typing import Any
 
 from ..styles import Style, StyleError
 
@@ -280,7 +280,7 @@ def styles_xml(ws: WordStyle) -> str:
     add(_paragraph_style("Bemaerkning", "Bemærkning", "", "<w:i/><w:iCs/>"))
     add(_paragraph_style("VandretLinje", "Vandret linje",
                          _borders("pBdr", "777777", ("bottom",)) + _spacing(0, 2.5 * MM)))
-    add(_paragraph_style("Billede", "Billede", "<w:keepNext/>" + _spacing(0, 2.5 * MM, _SINGLE)))
+    add(_paragraph_style("Billede", "Billede", _spacing(0, 2.5 * MM, _SINGLE)))
     add(_paragraph_style("FootnoteText", "footnote text", _spacing(0, 0, _SINGLE),
                          f'<w:sz w:val="{_sz(ws.footnote_size)}"/>'
                          f'<w:szCs w:val="{_sz(ws.footnote_size)}"/>',

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +171,16 @@ def _profile_dir() -> Path:
     return _profile
 
 
-def measure(soffice: str, data: bytes) -> dict[int, int]:
-    """Page of each "Punkt N:" heading when LibreOffice prints the .docx `data`."""
+@dataclass(frozen=True)
+class Layout:
+    """Where LibreOffice put things: item number -> page of its heading; the page count."""
+
+    headings: dict[int, int]
+    pages: int
+
+
+def measure(soffice: str, data: bytes) -> Layout:
+    """The layout LibreOffice gives the .docx `data` when it prints it."""
     with _lock, tempfile.TemporaryDirectory(prefix="referatgen-docx-") as folder:
         source = Path(folder) / "referat.docx"
         source.write_bytes(data)
@@ -183,8 +192,12 @@ def measure(soffice: str, data: bytes) -> dict[int, int]:
         try:
             _out, err = process.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
-            # soffice starts soffice.bin in the same session: end the whole group.
-            os.killpg(process.pid, signal.SIGKILL)
+            # soffice starts soffice.bin in its own session: end that whole group, which
+            # holds only what we started.
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
             process.communicate()
             raise MeasureError(f"LibreOffice svarede ikke inden for {TIMEOUT} sekunder") from None
         pdf = source.with_suffix(".pdf")
@@ -198,8 +211,8 @@ def measure(soffice: str, data: bytes) -> dict[int, int]:
 _PUNKT = re.compile(r"\s*Punkt\s+(-?\d+):")
 
 
-def heading_pages(pdf: Path) -> dict[int, int]:
-    """Item number -> page, from the top level of the PDF's outline (the Heading 1s)."""
+def heading_pages(pdf: Path) -> Layout:
+    """Item number -> page from the top level of the PDF's outline (the Heading 1s)."""
     from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
@@ -231,4 +244,4 @@ def heading_pages(pdf: Path) -> dict[int, int]:
             page = pages.get(getattr(target[0], "objid", None))
             if page is not None:
                 found.setdefault(int(match[1]), page)
-        return found
+        return Layout(found, len(pages))

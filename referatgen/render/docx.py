@@ -48,35 +48,38 @@ _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 
 def render_docx(document: Document, options: BuildOptions) -> bytes:
     built = _Built(document)
-    numbers = built.estimate()
+    numbers, count = built.estimate()
     name = document.meeting.source.display
     guess = ("sidetallene i DOCX-filens indholdsfortegnelse er et skøn; Word opdaterer dem, "
              "når filen åbnes.")
     if not options.libreoffice:
         _notice(f"{name}: LibreOffice-opmåling fravalgt (--no-libreoffice): {guess}")
-        return built.package(numbers, exact=False)
+        return built.package(numbers, count, exact=False)
     soffice = find_soffice()
     if soffice is None:
         _notice(f"{name}: LibreOffice (soffice) er ikke installeret: {guess}")
-        return built.package(numbers, exact=False)
+        return built.package(numbers, count, exact=False)
     for _round in range(MAX_ROUNDS):
-        data = built.package(numbers, exact=True)
+        data = built.package(numbers, count, exact=True)
         try:
-            pages = measure(soffice, data)
+            layout = measure(soffice, data)
         except MeasureError as exc:
             _notice(f"{name}: {exc}: {guess}")
-            return built.package(numbers, exact=False)
-        missing = [n for n in numbers if n not in pages]
+            return built.package(numbers, count, exact=False)
+        missing = [n for n in numbers if n not in layout.headings]
         if missing:
             _notice(f"{name}: LibreOffice fandt ikke overskriften til punkt {missing[0]}: {guess}")
-            return built.package(numbers, exact=False)
-        measured = {n: pages[n] for n in numbers}
+            return built.package(numbers, count, exact=False)
+        measured = {n: layout.headings[n] for n in numbers}
         if measured == numbers:
-            return data
+            # The page count in the footer is a field both Word and LibreOffice compute
+            # as they print; its cached value cannot move a heading.
+            return data if layout.pages == count else built.package(numbers, layout.pages,
+                                                                     exact=True)
         # A longer TOC can push every item on by a page: measure again with the new numbers.
-        numbers = measured
+        numbers, count = measured, layout.pages
     _notice(f"{name}: sidetallene faldt ikke på plads efter {MAX_ROUNDS} opmålinger: {guess}")
-    return built.package(numbers, exact=False)
+    return built.package(numbers, count, exact=False)
 
 
 def _notice(message: str) -> None:
@@ -104,7 +107,7 @@ class _Built:
         )
         self.bookmarks = 0
         self.results: dict[int, Element] = {}
-        self.total_pages: Element | None = None
+        self.page_counts: list[Element] = []
         self._front_page()
         self._contents()
         for item in document.items:
@@ -220,7 +223,6 @@ class _Built:
                 for r in mark:
                     p.append(deepcopy(r))
             element.append(p)
-        _estimate, pages = estimate_pages(self.body, self.ws)
         for footer in (section.first_page_footer, section.footer):
             element = footer.part.element
             for child in list(element):
@@ -230,7 +232,11 @@ class _Built:
             for r in field("PAGE", "1"):
                 p.append(r)
             p.append(run(" af "))
-            for r in field("NUMPAGES", str(pages)):
+            total = field("NUMPAGES", "1")
+            result = total[3].find(f"{_W}t")
+            assert result is not None
+            self.page_counts.append(result)
+            for r in total:
                 p.append(r)
             element.append(p)
 
@@ -259,6 +265,8 @@ class _Built:
         properties.category = document.kind
         properties.identifier = document.identifier
         properties.revision = 1
+        if document.intern:
+            properties.content_status = "Intern"
         when = self.when
         properties.created = when
         properties.modified = when
@@ -273,14 +281,17 @@ class _Built:
 
     # -- TOC numbers and the package ------------------------------------------------------------
 
-    def estimate(self) -> dict[int, int]:
-        found, _pages = estimate_pages(self.body, self.ws)
+    def estimate(self) -> tuple[dict[int, int], int]:
+        """Estimated page of each item, and the page count."""
+        found, pages = estimate_pages(self.body, self.ws)
         return {item.number: found.get(bookmark_name(item.number), 1)
-                for item in self.document.items}
+                for item in self.document.items}, pages
 
-    def package(self, numbers: dict[int, int], *, exact: bool) -> bytes:
+    def package(self, numbers: dict[int, int], pages: int, *, exact: bool) -> bytes:
         for number, result in self.results.items():
             result.text = str(numbers.get(number, 1))
+        for result in self.page_counts:
+            result.text = str(pages)
         set_update_fields(self.word.settings.element, not exact)
         buffer = io.BytesIO()
         self.word.save(buffer)
