@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -52,10 +52,8 @@ SAVE_INTERVAL = 1.0
 
 
 class Executor(Protocol):
-    def results(self, jobs: Sequence[Job]) -> Iterator[JobResult]: ...
-    def interrupt(self) -> Iterator[JobResult]: ...
+    def results(self, jobs: Sequence[Job], stop: Callable[[], int]) -> Iterator[JobResult]: ...
     def kill(self) -> None: ...
-    def close(self) -> None: ...
 
 
 def available_cores() -> int:
@@ -144,22 +142,33 @@ class _Lock:
             self.handle.close()
 
 
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a service stop, `kill`) ends the run like Ctrl-C: orderly, books kept."""
+class _StopSignals:
+    """Ctrl-C and SIGTERM during the build: the first asks for an orderly stop (meetings
+    under way finish and are kept), the second for an immediate one.
 
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
+    The handler only counts. Raising KeyboardInterrupt from it could land inside a lock
+    of concurrent.futures and hang the run; the executor asks `level()` between waits.
+    """
 
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    def __init__(self) -> None:
+        self.count = 0
+        self.seen = 0
+        self._previous: dict[int, Any] = {}
+
+    def _handler(self, signum: int, frame: FrameType | None) -> None:
+        self.count += 1
+
+    def __enter__(self) -> _StopSignals:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._previous[signum] = signal.signal(signum, self._handler)
+            except ValueError:  # not the main thread: leave signals alone
+                break
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
 
 
 @dataclass
@@ -205,8 +214,7 @@ class _Run:
             self.tally.failed.append(_Failure(display, [f"{display}: {message}"]))
         jobs = self._plan()
         if jobs:
-            with _terminate_as_interrupt():
-                self._execute(jobs)
+            self._execute(jobs)
         try:
             self._finish()
         except ReferatgenError as exc:
@@ -274,30 +282,24 @@ class _Run:
     def _execute(self, jobs: Sequence[Job]) -> None:
         executor = self._executor(jobs)
         progress = _Progress(len(jobs), len(self.tally.fresh))
-        try:
-            with progress:
-                try:
-                    for result in executor.results(jobs):
-                        self._record(result, progress)
-                        if self.tally.fatal is not None:
-                            break
-                    else:
-                        return
-                    # A fatal storage error: nothing else can be written either.
-                    progress.note("Stopper: de møder, der er i gang, gøres færdige ...")
-                    for result in executor.interrupt():
-                        self._record(result, progress)
-                except KeyboardInterrupt:
+        with _StopSignals() as signals, progress:
+            def stop() -> int:
+                if signals.count > signals.seen:
+                    signals.seen = signals.count
                     self.tally.interrupted = True
-                    progress.note("Afbryder: de møder, der er i gang, gøres færdige "
-                                  "(Ctrl-C igen stopper straks) ...")
-                    try:
-                        for result in executor.interrupt():
-                            self._record(result, progress)
-                    except KeyboardInterrupt:
-                        executor.kill()
-        finally:
-            executor.close()
+                    progress.note(
+                        "Afbryder: de møder, der er i gang, gøres færdige (Ctrl-C igen stopper "
+                        "straks) ..." if signals.count == 1 else "Stopper straks ...")
+                if signals.count:
+                    return min(signals.count, 2)
+                return 1 if self.tally.fatal is not None else 0
+
+            try:
+                for result in executor.results(jobs, stop):
+                    self._record(result, progress)
+            except BaseException:
+                executor.kill()
+                raise
 
     def _record(self, result: JobResult, progress: _Progress) -> None:
         found = self.by_rel.get(result.rel)

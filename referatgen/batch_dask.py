@@ -8,11 +8,12 @@ Workers need referatgen installed (`pip install 'referatgen[dask]'`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .batch_job import Job, JobResult, run_job
-from .batch_pool import crashed
+from .batch_pool import POLL, crashed
 from .diagnostics import ReferatgenError
 
 
@@ -32,46 +33,41 @@ class DaskPool:
                 f"Kan ikke forbinde til Dask-scheduleren {address}: {exc}. Tjek adressen "
                 "(fx tcp://10.0.0.5:8786), og at scheduleren kører.") from exc
         self.address = address
-        self._futures: dict[Any, Job] = {}
-        self._yielded: set[str] = set()
 
-    def results(self, jobs: Sequence[Job]) -> Iterator[JobResult]:
-        from distributed import as_completed
-
+    def results(self, jobs: Sequence[Job], stop: Callable[[], int]) -> Iterator[JobResult]:
+        """Results as they finish; `stop()` as for the local pool (1: cancel what has
+        not finished, keep what has; 2: the same, as the cluster cannot be forced)."""
         if not jobs:
             return
-        # pure=False: the same meeting built again is new work, not a cached result.
-        futures = self.client.map(run_job, list(jobs), pure=False)
-        self._futures = dict(zip(futures, jobs, strict=True))
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            job = self._futures[future]
-            try:
-                result: JobResult = future.result()
-            except Exception as exc:  # KilledWorker, a lost connection, ...: that meeting fails
-                result = crashed(job, f"Dask-jobbet fejlede: {type(exc).__name__}: {exc}")
-            self._yielded.add(job.rel)
-            yield result
+        try:
+            yield from self._results(jobs, stop)
+        finally:
+            self.close()
 
-    def interrupt(self) -> Iterator[JobResult]:
-        """Cancel what is not done; results already finished are still returned."""
-        waiting = [f for f, job in self._futures.items() if job.rel not in self._yielded]
-        done = [f for f in waiting if f.done()]
-        self.client.cancel(  # type: ignore[no-untyped-call]
-            [f for f in waiting if not f.done()])
-        for future in done:
-            job = self._futures[future]
-            try:
-                result: JobResult = future.result()
-            except Exception:  # nothing to keep from a failed job
-                continue
-            self._yielded.add(job.rel)
-            yield result
+    def _results(self, jobs: Sequence[Job], stop: Callable[[], int]) -> Iterator[JobResult]:
+        # pure=False: the same meeting built again is new work, not a cached result.
+        futures: list[Any] = self.client.map(run_job, list(jobs), pure=False)
+        waiting: dict[Any, Job] = dict(zip(futures, jobs, strict=True))
+        while waiting:
+            done = [f for f in waiting if f.done()]
+            for future in done:
+                job = waiting.pop(future)
+                if future.cancelled():
+                    continue
+                try:
+                    result: JobResult = future.result()
+                except Exception as exc:  # KilledWorker, a lost connection: that meeting fails
+                    result = crashed(job, f"Dask-jobbet fejlede: {type(exc).__name__}: {exc}")
+                yield result
+            if stop() and waiting:
+                # A running task cannot be stopped; its output is still written atomically.
+                self.client.cancel(list(waiting))  # type: ignore[no-untyped-call]
+                return
+            if not done:
+                time.sleep(POLL)
 
     def kill(self) -> None:
         self.close()
 
     def close(self) -> None:
         self.client.close()  # type: ignore[no-untyped-call]
-
-    def describe(self) -> dict[str, Any]:
-        return {"executor": "dask", "scheduler": self.address}

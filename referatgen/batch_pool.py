@@ -18,16 +18,17 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.queues import SimpleQueue
-from typing import Any
 
 from .batch_job import Job, JobResult, run_job
 
 #: A meeting under way when a worker died this often fails instead of being retried.
 MAX_CRASHES = 2
+#: Seconds between looks at the stop flag while waiting for results.
+POLL = 0.2
 
 _started: SimpleQueue[str] | None = None
 
@@ -78,84 +79,89 @@ def crashed(job: Job, message: str) -> JobResult:
 
 
 class LocalPool:
-    """Jobs on `workers` processes; results as they finish."""
+    """Jobs on `workers` processes; results as they finish.
+
+    `stop()` is asked between waits (never from a signal handler, so no lock is ever
+    interrupted half-taken): 0 go on, 1 finish the meetings under way and cancel the
+    rest, 2 terminate the workers now.
+    """
 
     def __init__(self, workers: int, formats: Sequence[str]) -> None:
         self.workers = max(1, workers)
         self.formats = tuple(formats)
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: dict[Future[JobResult], Job] = {}
-        self._yielded: set[str] = set()
-        self.worker_pids: set[int] = set()
 
-    def _start(self, jobs: Sequence[Job]) -> SimpleQueue[str]:
+    def _start(self, jobs: Sequence[Job]) -> tuple[dict[Future[JobResult], Job],
+                                                  SimpleQueue[str]]:
         context = multiprocessing.get_context("spawn")
         started: SimpleQueue[str] = context.SimpleQueue()
         self._pool = ProcessPoolExecutor(
             max_workers=min(self.workers, len(jobs)), mp_context=context,
             initializer=_init_worker, initargs=(self.formats, started, os.getpid()),
         )
-        self._futures = {self._pool.submit(_run, job): job for job in jobs}
-        return started
+        return {self._pool.submit(_run, job): job for job in jobs}, started
 
-    def results(self, jobs: Sequence[Job]) -> Iterator[JobResult]:
+    def results(self, jobs: Sequence[Job], stop: Callable[[], int]) -> Iterator[JobResult]:
         pending = list(jobs)
         crashes: Counter[str] = Counter()
-        while pending:
-            started = self._start(pending)
-            pending = []
-            broken = False
-            for future in as_completed(self._futures):
-                job = self._futures[future]
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    break
-                self._yielded.add(job.rel)
-                self.worker_pids.add(result.pid)
-                yield result
-            if not broken:
+        stopping = False
+        try:
+            while pending and not stopping:
+                futures, started = self._start(pending)
+                pending = []
+                finished: set[str] = set()
+                waiting = set(futures)
+                broken = False
+                while waiting:
+                    done, waiting = wait(waiting, timeout=POLL, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        if future.cancelled():
+                            continue
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            continue
+                        finished.add(futures[future].rel)
+                        yield result
+                    level = stop()
+                    if level >= 2:
+                        self.kill()
+                        return
+                    if level == 1 and not stopping:
+                        stopping = True
+                        assert self._pool is not None
+                        self._pool.shutdown(wait=False, cancel_futures=True)
+                    if broken:
+                        break
+                if broken:
+                    yield from self._after_crash(futures, started, finished, crashes, pending,
+                                                 stopping)
                 self._shutdown()
-                continue
-            # Every unfinished future of a broken pool fails; only the meetings that had
-            # started (the dead worker's among them) count as suspects.
-            suspects: set[str] = set()
-            while not started.empty():
-                suspects.add(started.get())
+        finally:
             self._shutdown()
-            for future, job in self._futures.items():
-                if job.rel in self._yielded:
-                    continue
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    self._yielded.add(job.rel)
-                    yield future.result()
-                    continue
-                if job.rel in suspects:
-                    crashes[job.rel] += 1
-                if crashes[job.rel] >= MAX_CRASHES:
-                    self._yielded.add(job.rel)
-                    yield crashed(job, "Arbejdsprocessen stoppede brat, mens mødet blev bygget "
-                                       f"({crashes[job.rel]} gange), fx af for lidt hukommelse.")
-                else:
-                    pending.append(job)
 
-    def interrupt(self) -> Iterator[JobResult]:
-        """Cancel what has not started; let running meetings finish and return them."""
-        pool = self._pool
-        if pool is None:
-            return
-        pool.shutdown(wait=False, cancel_futures=True)
-        running = [f for f, job in self._futures.items()
-                   if job.rel not in self._yielded and not f.cancelled()]
-        wait(running)
-        for future in running:
-            job = self._futures[future]
-            if future.cancelled() or future.exception() is not None:
+    def _after_crash(self, futures: dict[Future[JobResult], Job], started: SimpleQueue[str],
+                     finished: set[str], crashes: Counter[str], pending: list[Job],
+                     stopping: bool) -> Iterator[JobResult]:
+        # Every unfinished future of a broken pool fails; only meetings that had started
+        # (the dead worker's among them) count as suspects.
+        suspects: set[str] = set()
+        while not started.empty():
+            suspects.add(started.get())
+        for future, job in futures.items():
+            if job.rel in finished or future.cancelled():
                 continue
-            self._yielded.add(job.rel)
-            yield future.result()
-        self._shutdown()
+            if future.done() and future.exception() is None:
+                yield future.result()
+                continue
+            if job.rel in suspects:
+                crashes[job.rel] += 1
+            if crashes[job.rel] >= MAX_CRASHES:
+                yield crashed(job, "Arbejdsprocessen stoppede brat, mens mødet blev bygget "
+                                   f"({crashes[job.rel]} gange), fx af for lidt hukommelse.")
+            elif not stopping:
+                pending.append(job)
 
     def kill(self) -> None:
         """Stop at once: workers are terminated; write_atomic leaves no half file behind."""
@@ -163,13 +169,7 @@ class LocalPool:
             child.terminate()
         self._shutdown()
 
-    def close(self) -> None:
-        self._shutdown()
-
     def _shutdown(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-
-    def describe(self) -> dict[str, Any]:
-        return {"executor": "local", "workers": self.workers}

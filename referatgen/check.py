@@ -60,7 +60,9 @@ _ATX_H12 = re.compile(r"^ {0,3}#{1,2}(?:[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|#|\|)")
-_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# The destination bare or in <...> (CommonMark's form for names with spaces).
+_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(?:<([^<>\n]+)>|([^)\s<>]+))(?:\s+\"[^\"]*\")?\s*\)")
+_WINDOWS_ABSOLUTE = re.compile(r"^(?:[a-zA-Z]:[\\/]|[\\/]{2})")
 
 
 def _valid_cpr_date(day: int, month: int, year: int) -> bool:
@@ -148,7 +150,8 @@ class _Checker:
             return
         folder = self.meeting.folder
         target = (folder / name).resolve()
-        if PurePosixPath(name).is_absolute() or not target.is_relative_to(folder):
+        if (PurePosixPath(name).is_absolute() or _WINDOWS_ABSOLUTE.match(name)
+                or not target.is_relative_to(folder)):
             self.report(where, "error",
                         f"{what} '{name}' ligger uden for mødets mappe. Kopiér filen ind i "
                         "mappen (fx bilag/) og skriv stien dertil.", "bilag-outside")
@@ -183,7 +186,8 @@ class _Checker:
                 previous_paragraph = bool(line.strip()) and not _BLOCK_START.match(line)
         for index, line in enumerate(lines):
             for match in _IMAGE.finditer(line):
-                self.file_reference(match.group(1), text.position(index, match.start(1)),
+                group = 1 if match.group(1) is not None else 2
+                self.file_reference(match.group(group), text.position(index, match.start(group)),
                                     "Billedet")
         if published:
             for index, line in enumerate(lines):

@@ -504,7 +504,13 @@ class _Builder:
                 continue
             heading = self.text_value(head_node, "overskrift") or ""
             text = self.markdown(entry.entries["tekst"][0], tekst_node, heading)
-            if heading.strip() and text is not None:
+            if not heading.strip():
+                # Without a heading the text would vanish from the document unseen.
+                self.report(head_node, "error",
+                            "Afsnittets overskrift er tom. Skriv overskriften, fx "
+                            "'overskrift: Sagsforløb' (i Markdown: '## Sagsforløb').",
+                            "missing-key")
+            elif text is not None:
                 out.append(Afsnit(heading.strip(), text, Where(entry.line, entry.column)))
         return out
 

@@ -162,38 +162,85 @@ def _load_folder(folder: Path, seen: tuple[Path, ...] = ()) -> Style:
     return _merge(folder, data, parent)
 
 
+_STYLE_KEYS = frozenset({
+    "navn", "extends", "kommune", "sagsnr_mønster", "sagsnr_eksempel", "lukket_titel",
+    "beslutning_overskrift", "overskrifter", "rækkefølge", "css", "skrifttype", "logo", "docx",
+})
+
+
 def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
-    def pick(key: str, default: Any) -> Any:
-        return data.get(key, default)
+    where = folder / "style.yaml"
+
+    def fail(message: str) -> StyleError:
+        return StyleError(f"{where}: {message}")
+
+    unknown = sorted(str(k) for k in data if k not in _STYLE_KEYS)
+    if unknown:
+        valid = ", ".join(sorted(_STYLE_KEYS))
+        raise fail(f"ukendte nøgler: {', '.join(unknown)}. Gyldige: {valid}.")
+
+    def text(key: str, default: str | None) -> str | None:
+        value = data.get(key, default)
+        if value is not None and not isinstance(value, str | int | float):
+            raise fail(f"'{key}' skal være tekst.")
+        return None if value is None else str(value)
+
+    def mapping(key: str) -> dict[str, Any]:
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            raise fail(f"'{key}' skal være en mapping (nøgle: værdi).")
+        return {str(k): v for k, v in value.items()}
+
+    def strings(key: str) -> list[str]:
+        value = data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"'{key}' skal være en liste af filnavne.")
+        return value
 
     base = parent or Style(name="", folders=())
-    own_headings = data.get("overskrifter") or {}
-    headings = {**base.headings, **{str(k): str(v) for k, v in own_headings.items()}}
-    order = _parse_order(data["rækkefølge"], folder) if "rækkefølge" in data else base.order
-    css = tuple(base.css) + tuple(c for c in data.get("css", []) if c not in base.css)
+    headings = {**base.headings, **{k: str(v) for k, v in mapping("overskrifter").items()}}
+    if "rækkefølge" in data:
+        if not isinstance(data["rækkefølge"], list):
+            raise fail("'rækkefølge' skal være en liste af afsnitsnøgler.")
+        order = _parse_order(data["rækkefølge"], folder)
+    else:
+        order = base.order
+    css = tuple(base.css) + tuple(c for c in strings("css") if c not in base.css)
+    pattern = text("sagsnr_mønster", base.sagsnr_pattern)
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise fail(f"'sagsnr_mønster' er ikke et gyldigt regulært udtryk: {exc}.") from exc
+    decision = text("beslutning_overskrift", base.decision_heading) or "Beslutning"
+    try:
+        decision.format(organ="", dato="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise fail("'beslutning_overskrift' må kun indeholde {organ} og {dato}.") from exc
     return Style(
-        name=str(pick("navn", folder.name)),
+        name=text("navn", folder.name) or folder.name,
         folders=(folder, *base.folders),
-        kommune=pick("kommune", base.kommune),
-        sagsnr_pattern=pick("sagsnr_mønster", base.sagsnr_pattern),
-        sagsnr_example=pick("sagsnr_eksempel", base.sagsnr_example),
-        closed_title=str(pick("lukket_titel", base.closed_title)),
-        decision_heading=str(pick("beslutning_overskrift", base.decision_heading)),
+        kommune=text("kommune", base.kommune),
+        sagsnr_pattern=pattern,
+        sagsnr_example=text("sagsnr_eksempel", base.sagsnr_example),
+        closed_title=text("lukket_titel", base.closed_title) or base.closed_title,
+        decision_heading=decision,
         headings=headings,
         order=_complete_order(order),
         css=css,
-        font=pick("skrifttype", base.font),
-        logo=pick("logo", base.logo),
-        docx={**base.docx, **(data.get("docx") or {})},
+        font=text("skrifttype", base.font),
+        logo=text("logo", base.logo),
+        docx={**base.docx, **mapping("docx")},
     )
 
 
-def _parse_order(raw: Any, folder: Path) -> tuple[Slot, ...]:
+def _parse_order(raw: list[Any], folder: Path) -> tuple[Slot, ...]:
     slots: list[Slot] = []
-    for entry in raw or []:
+    for entry in raw:
         if isinstance(entry, str):
             slots.append(entry)
-        elif isinstance(entry, dict) and "gruppe" in entry:
+        elif (isinstance(entry, dict) and "gruppe" in entry
+              and isinstance(entry.get("afsnit", []), list)):
             keys = tuple(str(k) for k in entry.get("afsnit", []))
             slots.append(Group(str(entry["gruppe"]), keys))
         else:

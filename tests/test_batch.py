@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -307,15 +307,13 @@ def test_a_full_disk_stops_the_run_with_a_clear_message(
             OSError(errno.ENOSPC, "No space left on device")
 
     class Serial:
-        def results(self, jobs: list[Job]) -> Iterator[JobResult]:
+        def results(self, jobs: list[Job], stop: Callable[[], int]) -> Iterator[JobResult]:
             for job in jobs:
+                if stop():
+                    return
                 yield run_job(job)
 
-        def interrupt(self) -> Iterator[JobResult]:
-            return iter(())
-
         def kill(self) -> None: ...
-        def close(self) -> None: ...
 
     monkeypatch.setattr(batch_job, "write_atomic", full)
     monkeypatch.setattr(batch._Run, "_executor", lambda self, jobs: Serial())
@@ -382,12 +380,12 @@ def test_index_lists_every_case_number_and_only_public_titles(archive: Path,
 class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.tags: list[tuple[str, dict[str, str]]] = []
         self.scripts: list[str] = []
         self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
         self._in_script = tag == "script"
 
     def handle_endtag(self, tag: str) -> None:

@@ -426,3 +426,30 @@ def test_fixture_folder_is_self_contained(tmp_path: Path) -> None:
         here = [d.format() for d in check_file(fixture, fixture.name).diagnostics]
         there = [d.format() for d in check_file(copy / fixture.name, fixture.name).diagnostics]
         assert here == there
+
+
+def test_windows_paths_and_spaced_image_names(tmp_path: Path) -> None:
+    (tmp_path / "billeder").mkdir()
+    (tmp_path / "billeder" / "mit kort.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text(
+        "organ: D\ndato: 2022-09-05\npunkter:\n  - titel: A\n    beslutning: |\n"
+        "      ![x](<billeder/mit kort.png>) ![y](<billeder/andet kort.png>)\n"
+        "    bilag:\n      - titel: B\n        fil: C:\\Users\\sek\\bilag.pdf\n"
+        "      - titel: C\n        fil: \\\\server\\share\\x.pdf\n", "utf-8")
+    diagnostics = check_file(meeting).diagnostics
+    assert positions(diagnostics, "bilag-missing") == [locate(meeting, "billeder/andet")]
+    assert positions(diagnostics, "bilag-outside") == [
+        locate(meeting, "C:\\Users"), locate(meeting, "\\\\server")]
+
+
+def test_a_section_without_heading_is_not_dropped_silently(tmp_path: Path) -> None:
+    markdown = tmp_path / "m.md"
+    markdown.write_text("---\norgan: D\ndato: 2022-09-05\n---\n\n# A\n\n## Beslutning\n\nOk.\n\n"
+                        "##\n\nTekst uden overskrift.\n", "utf-8")
+    yaml_file = tmp_path / "m.yaml"
+    yaml_file.write_text("organ: D\ndato: 2022-09-05\npunkter:\n  - titel: A\n"
+                         "    beslutning: Ok.\n    afsnit:\n      - overskrift: ''\n"
+                         "        tekst: Tekst uden overskrift.\n", "utf-8")
+    assert [(d.rule, d.line) for d in check_file(markdown).diagnostics] == [("missing-key", 12)]
+    assert [(d.rule, d.line) for d in check_file(yaml_file).diagnostics] == [("missing-key", 7)]

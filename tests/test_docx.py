@@ -713,3 +713,38 @@ def test_measured_builds_are_identical(tmp_path: Path) -> None:
     first = build(MD_EXAMPLE, ["docx"], tmp_path / "a")[0]
     second = build(MD_EXAMPLE, ["docx"], tmp_path / "b")[0]
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_logo_of_a_style_in_the_headers(tmp_path: Path) -> None:
+    logo = (ROOT / "examples" / "billeder" / "kort.png").read_bytes()
+    (tmp_path / "kort.png").write_bytes(logo)
+
+    def with_style(name: str, logo_name: str, files: dict[str, bytes]) -> bytes:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "style.yaml").write_text(
+            f"navn: {name}\nextends: standard\nlogo: {logo_name}\n", "utf-8")
+        for file_name, content in files.items():
+            (folder / file_name).write_bytes(content)
+        meeting = tmp_path / f"{name}.yaml"
+        meeting.write_text(FIXTURE.read_text("utf-8").replace("stil: standard",
+                                                              f"stil: ./{name}"), "utf-8")
+        return render(meeting, libreoffice=False)[1]
+
+    def header_pictures(data: bytes) -> list[int]:
+        return [len(list(xml(data, n).iter(f"{{{NS['wp']}}}inline")))
+                for n in sorted(parts(data)) if re.fullmatch(r"word/header\d+\.xml", n)]
+
+    data = with_style("png", "logo.png", {"logo.png": logo})
+    assert header_pictures(data) == [1, 1]
+    for name in parts(data):
+        if re.fullmatch(r"word/header\d+\.xml", name):
+            rels = xml(data, name.replace("word/", "word/_rels/") + ".rels")
+            targets = [r.get("Target") for r in rels]
+            assert len(targets) == 1 and parts(data)["word/" + targets[0]] == logo
+    svg = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    # An SVG logo (Word needs a raster) is left out rather than failing the build...
+    assert header_pictures(with_style("svg", "logo.svg", {"logo.svg": svg})) == [0, 0]
+    # ... unless a PNG of the same name stands next to it.
+    twin = with_style("twin", "logo.svg", {"logo.svg": svg, "logo.png": logo})
+    assert header_pictures(twin) == [1, 1]

@@ -20,7 +20,7 @@ from ..check import check_file
 from ..dates import short_date
 from ..diagnostics import Diagnostic, ReferatgenError
 from ..load import Format, Loaded, Mapping, Source, parse_yaml
-from ..model import Decision, Item, Meeting, Person, Text, Where, build_model
+from ..model import Bilag, Decision, Item, Meeting, Person, Text, Where, build_model
 from ..schema import SECTION_KEYS, section_key_for_heading
 from ..styles import Group, Style
 
@@ -195,7 +195,7 @@ def _yaml_decisions(decisions: list[Decision]) -> Any:
     return out
 
 
-def _yaml_bilag(bilag: Any) -> Any:
+def _yaml_bilag(bilag: Bilag) -> Any:
     from ruamel.yaml.comments import CommentedMap
 
     if bilag.fil is None and not bilag.lukket:
@@ -265,7 +265,7 @@ def _decision_heading(meeting: Meeting, decision: Decision) -> str:
     return f"Beslutning {organ} den {short_date(decision.dato or meeting.dato)}"
 
 
-def _markdown_bilag(bilag: Any) -> str:
+def _markdown_bilag(bilag: Bilag) -> str:
     closed = " (lukket)" if bilag.lukket else ""
     if bilag.fil is None:
         return f"- {bilag.titel}{closed}\n"

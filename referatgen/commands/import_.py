@@ -88,6 +88,7 @@ def report_lines(result: ImportResult, errors: list[Diagnostic],
         lines += [f"  {d.format()}" for d in errors]
     else:
         rules = sorted({d.rule for d in warnings})
-        extra = f" ({len(warnings)} advarsler: {', '.join(rules)})" if warnings else ""
+        count = "1 advarsel" if len(warnings) == 1 else f"{len(warnings)} advarsler"
+        extra = f" ({count}: {', '.join(rules)})" if warnings else ""
         lines.append(f"referatgen check: ingen fejl{extra}.")
     return lines

@@ -189,7 +189,7 @@ def _merge_shapes(numbers: list[str]) -> str:
             low, high = min(len(p) for p in column), max(len(p) for p in column)
             out.append(rf"\d{{{low}}}" if low == high else rf"\d{{{low},{high}}}")
         elif len(set(column)) == 1:
-            out.append(re.escape(column[0]))
+            out.append(re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", column[0]))
         elif all(p.isalpha() for p in column):
             out.append("[A-ZÆØÅ]+")
         else:
@@ -251,10 +251,9 @@ def _item(item: ItemDraft, draft: MeetingDraft, style: Style, report: Report) ->
     if item.closed:
         out["lukket"] = True
         printed = item.printed_title
-        if printed and title != UNKNOWN_CLOSED_TITLE and style.public_title(title) != printed:
-            out["offentlig_titel"] = printed
-        elif printed and title == UNKNOWN_CLOSED_TITLE and style.public_title(title) != printed \
-                and not style.publishes_closed_titles:
+        # The public title as printed, when the style would print another one.
+        if printed and style.public_title(title) != printed and (
+                title != UNKNOWN_CLOSED_TITLE or not style.publishes_closed_titles):
             out["offentlig_titel"] = printed
     for key in _order(style):
         if key == "beslutning":
@@ -300,7 +299,7 @@ def _item(item: ItemDraft, draft: MeetingDraft, style: Style, report: Report) ->
                         "tekst og er udeladt.")
             if entries:
                 out["afsnit"] = entries
-        elif key in item.sections and item.sections[key]:
+        elif item.sections.get(key):
             out[key] = _text(item.sections[key])
     if item.deltog_ikke:
         out["deltog_ikke"] = item.deltog_ikke
@@ -319,9 +318,11 @@ def summary(draft: MeetingDraft, style: Style, report: Report) -> list[str]:
     items = draft.items
     numbers = [i.number for i in items]
     closed = [str(i.number) for i in items if i.closed]
-    lines = [f"{len(items)} punkter fundet (punkt {numbers[0]}-{numbers[-1]})"
-             + (f", {len(closed)} lukkede ({', '.join(closed)})" if closed else ", ingen lukkede")
-             + "."]
+    found = "1 punkt fundet" if len(items) == 1 else f"{len(items)} punkter fundet"
+    span = f"punkt {numbers[0]}" if len(items) == 1 else f"punkt {numbers[0]}-{numbers[-1]}"
+    shut = ("ingen lukkede" if not closed else
+            f"{len(closed)} {'lukket' if len(closed) == 1 else 'lukkede'} ({', '.join(closed)})")
+    lines = [f"{found} ({span}), {shut}."]
     lines += _toc_check(draft)
     return lines
 
@@ -341,12 +342,12 @@ def _toc_check(draft: MeetingDraft) -> list[str]:
             continue
         item = draft.items[index]
         names = {_norm(item.title), _norm(item.printed_title or "")}
-        if _norm(entry.title) not in names and not (item.closed and re.match(
-                r"^lukket", entry.title, re.I)):
+        if _norm(entry.title) not in names and not (item.closed and entry.closed
+                                                    and not entry.title):
             other = next((i for i in draft.items if _norm(i.title) == _norm(entry.title)), None)
-            where = f"punkt {other.number}" if other else "intet punkt"
-            out.append(f"Indholdsfortegnelsen: '{entry.title}' passer til {where}; "
-                       f"punkt {item.number} hedder '{item.title}' (overskriften bruges).")
+            match = f"passer til punkt {other.number}" if other else "passer ikke til noget punkt"
+            out.append(f"Indholdsfortegnelsen: '{entry.title}' {match}; punkt {item.number} "
+                       f"hedder '{item.title}' (overskriften bruges).")
     if len(draft.toc) < len(draft.items):
         missing = ", ".join(str(i.number) for i in draft.items[len(draft.toc):])
         out.append(f"Indholdsfortegnelsen mangler punkt {missing}.")

@@ -8,6 +8,7 @@ paragraphs, list items and tables that a page break split are joined again.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -18,6 +19,7 @@ from typing import Any
 from ..diagnostics import ReferatgenError
 from .blocks import Block, Report, Source, escape_inline, join_runs, plain_text
 from .recognise import FRONT_LABEL, PAGE_STAMP, TOC_LINE
+from .text import numeric_column
 
 Char = dict[str, Any]
 Box = tuple[float, float, float, float]
@@ -130,7 +132,7 @@ class _Reader:
         """Marked-content id -> heading level, from the structure tree of a tagged PDF."""
         try:
             tree = page.structure_tree
-        except Exception:  # noqa: BLE001 - a broken tree only costs us the hint
+        except Exception:  # a broken structure tree only costs us the hint
             return {}
         levels: dict[int, int] = {}
 
@@ -152,7 +154,7 @@ class _Reader:
         out: list[tuple[Box, _Table]] = []
         try:
             found = page.find_tables()
-        except Exception:  # noqa: BLE001 - a page without ruled tables is the common case
+        except Exception:  # a page whose rules cannot be read has no ruled tables
             return out
         for table in found:
             rows = [row.cells for row in table.rows]
@@ -204,7 +206,12 @@ class _Reader:
             align = []
             for column in range(width):
                 votes = [r[column] for r in body if column < len(r) and r[column] != "?"]
-                align.append(Counter(votes).most_common(1)[0][0] if votes else "")
+                if votes:
+                    align.append(Counter(votes).most_common(1)[0][0])
+                else:
+                    # Cells that fill the column say nothing; numbers stand to the right.
+                    cells = [r[column] for r in (grid[1:] if header else grid)]
+                    align.append("right" if numeric_column(cells) else "")
             block = Block("table", rows=grid, header=header, align=align,
                           where=f"side {number}")
             x0, top, x1, bottom = (float(v) for v in table.bbox)
@@ -232,7 +239,9 @@ class _Reader:
         for line in self.lines:
             plain = line.plain
             if self._in_margin_band(line) and line.size <= body * 1.05:
-                stamp = bool(PAGE_STAMP.match(plain)) or re.fullmatch(r"\d{1,4}", plain) is not None
+                # "4 of 7" at the left and "Side 4" at the right print as one line.
+                stamp = all(PAGE_STAMP.match(p) or re.fullmatch(r"\d{1,4}", p)
+                            for p in (plain_text(part) for part in line.text.split("\t")))
                 repeated = several and len(pages_of.get(_furniture_key(plain), ())) >= 2
                 if stamp or repeated:
                     dropped["sidetal" if stamp else plain] += 1
@@ -427,13 +436,12 @@ def _alignment(chars: list[Char], box: Box) -> str:
         return "?"
     left = float(min(c["x0"] for c in letters)) - box[0]
     right = box[2] - float(max(c["x1"] for c in letters))
-    if right < 5 and left < 5:
-        return "?"
-    if left > right + 3:
-        return "center" if abs(left - right) < 3 else "right"
-    if abs(left - right) < 2 and left > 8:
-        return "center"
-    return ""
+    if left - right > 3:
+        return "right"
+    if right - left > 3:
+        return ""
+    # About as much room on both sides: centred when there is room, else no telling.
+    return "center" if left > 8 else "?"
 
 
 def _same_columns(first: _Table, second: _Table) -> bool:
@@ -582,9 +590,10 @@ def _find_marker(line: _Line, letters: list[Char]) -> None:
             if _MARKER.match(marker):
                 line.marker = marker
                 line.text_x0 = float(letters[index + 1]["x0"])
+                # The marker may sit inside the emphasis of a wholly italic line.
                 line.rest = re.sub(
-                    r"^\s*(?:\\?[-•◦▪‣·–○■□\uf0b7\uf0a7§]|\d{1,3}\\?[.)]|[a-zA-Z]\\?[)])\s*",
-                    "", line.text.replace("\t", " "), count=1)
+                    r"^(?P<em>\*{0,3})\s*(?:\\?[-•◦▪‣·–○■□\uf0b7\uf0a7§]|\d{1,3}\\?[.)]"
+                    r"|[a-zA-Z]\\?[)])\s*", r"\g<em>", line.text.replace("\t", " "), count=1)
             return
 
 
@@ -625,7 +634,7 @@ def _body_size(lines: list[_Line]) -> float:
 def _leading(lines: list[_Line], body: float) -> float:
     """Line pitch of body text within a paragraph, scaled to 10 pt type."""
     pitches = []
-    for first, second in zip(lines, lines[1:], strict=False):
+    for first, second in itertools.pairwise(lines):
         if first.page == second.page and abs(first.size - body) < 0.6 \
                 and abs(second.size - body) < 0.6:
             pitch = second.top - first.top

@@ -47,6 +47,8 @@ FRONT_LABEL = re.compile(
     r"|fraværende med afbud|fraværende|fravær|ikke til stede)\b\s*:?\s*(?P<value>.*)$",
     re.I,
 )
+#: 'Mødeleder: ...': a field of the front page that the meeting file has no key for.
+_OTHER_LABEL = re.compile(r"^[A-ZÆØÅ][a-zæøåA-ZÆØÅ\- ]{2,24}:\s+\S")
 _TITLE = re.compile(
     r"^(?P<type>referat|dagsorden|beslutningsprotokol|protokol|beslutningsreferat)\b"
     r"(?:\s+(?:for|fra|af)\b)?\s*[:\-–]?\s*(?P<rest>.*)$",
@@ -166,10 +168,15 @@ def heading_key(text: str, organ: str | None = None) -> str | None:
     if key is not None:
         return key
     decision = _DECISION.match(name)
-    if decision and (decision.group("date") or (
-            organ and decision.group("organ") and decision.group("organ").lower() == organ.lower())):
+    said = decision.group("organ") if decision else None
+    if decision and (decision.group("date") or (organ and said and said.lower() == organ.lower())):
         return "beslutning"
     return None
+
+
+def toc_plain(line: str) -> str:
+    """A TOC line as text, its tab (Word's leader) kept as a leader."""
+    return plain_text(line.replace("\t", " ..... "))
 
 
 def is_item_heading_text(text: str) -> bool:
@@ -197,11 +204,18 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def _strip_date(text: str) -> str:
-    for pattern in (_ISO_DATE, _NUM_DATE, _WORD_DATE):
+    """'Direktionen d. 05-09-2022' -> 'Direktionen'; 'Udvalget, mødet den 3. maj 2025' too."""
+    for pattern in (_WORD_DATE, _ISO_DATE, _NUM_DATE):
         text = pattern.sub("", text)
     text = re.sub(r"\b(?:kl\.?|klokken)\s*[\d:.\s\-–]+", "", text, flags=re.I)
-    text = re.sub(r"\s+(?:d\.|den|mødet|møde)?\s*$", "", text.strip(), flags=re.I)
-    return text.strip(" ,-–:")
+    previous = None
+    while previous != text:
+        previous = text
+        text = re.sub(r"(?:\s+|^)(?:d\.|den|mødet|møde|fra|for|af)\s*$", "", text.strip(),
+                      flags=re.I)
+        text = re.sub(r"^(?:for|fra|af)\s+", "", text, flags=re.I)
+        text = text.strip(" ,-–:")
+    return text
 
 
 # -- the draft -----------------------------------------------------------------------------
@@ -333,8 +347,26 @@ class Recogniser:
     def _front(self, blocks: list[Block]) -> None:
         draft = self.draft
         label: str | None = None
-        for block in blocks:
+        wants_organ = False
+        for block in _field_lines(blocks):
             plain = block.plain
+            if wants_organ and block.kind == "text" and len(plain) < 80 \
+                    and not FRONT_LABEL.match(plain):
+                # "REFERAT" on a line of its own, the body on the next.
+                draft.organ = _strip_date(plain) or None
+                draft.dato = draft.dato or parse_date(plain)
+                wants_organ = False
+                continue
+            wants_organ = False
+            if block.kind == "table" and block.rows and all(
+                    FRONT_LABEL.match(plain_text(row[0])) for row in block.rows if row[0].strip()):
+                # The front page as a table of labels and values (Word, some PDFs).
+                for row in block.rows:
+                    match = FRONT_LABEL.match(plain_text(" ".join(row)))
+                    if match:
+                        label = match.group("label").lower()
+                        self._field(label, match.group("value"), block)
+                continue
             if block.kind != "text":
                 draft.stray.append(block)
                 continue
@@ -346,6 +378,8 @@ class Recogniser:
                 organ = _strip_date(rest)
                 if organ:
                     draft.organ = organ
+                else:
+                    wants_organ = True
                 label = None
                 continue
             if plain == INTERNAL_MARK or plain.startswith("INTERNT"):
@@ -359,6 +393,10 @@ class Recogniser:
             if field_match:
                 label = field_match.group("label").lower()
                 self._field(label, field_match.group("value"), block)
+                continue
+            if _OTHER_LABEL.match(plain):
+                label = None
+                draft.stray.append(block)
                 continue
             if label in ("mødedeltagere", "deltagere", "til stede", "tilstede", "deltagende",
                          "medlemmer", "afbud", "fraværende", "fraværende med afbud", "fravær",
@@ -430,10 +468,10 @@ class Recogniser:
     @staticmethod
     def _is_toc_block(block: Block) -> bool:
         if block.kind == "item" and block.lines:
-            return all(TOC_LINE.match(plain_text(line)) for line in block.lines[-1:])
+            return all(TOC_LINE.match(toc_plain(line)) for line in block.lines[-1:])
         if block.kind != "text" or not block.lines:
             return False
-        last = plain_text(block.lines[-1])
+        last = toc_plain(block.lines[-1])
         return bool(TOC_LINE.match(last)) and (
             bool(re.search(r"(\.{2,}|…|\t| {2,})\s*\d+$", block.lines[-1])) or block.level == 0)
 
@@ -444,19 +482,20 @@ class Recogniser:
                 continue
             lines = block.lines or [block.text]
             for line in lines:
-                plain = plain_text(line.replace("\t", "  "))
+                plain = toc_plain(line)
                 match = TOC_LINE.match(plain)
                 if not match:
                     pending = f"{pending} {plain}".strip()
                     continue
                 title = f"{pending} {match.group('title')}".strip().rstrip(". …")
                 pending = ""
-                punkt = _PUNKT.match(title)
-                if punkt and punkt.group("title"):
-                    title = punkt.group("title").strip()
-                closed = bool(_CLOSED_TITLE.match(title) or _CLOSED_SUFFIX.match(title))
-                self.draft.toc.append(TocEntry(title, int(match.group("page")), closed,
-                                               block.where))
+                title = _toc_title(title)
+                closed_match = _CLOSED_TITLE.match(title) or _CLOSED_SUFFIX.match(title)
+                if closed_match:
+                    # The entry without its mark: "Lukket: X" and "X (lukket)" are item X.
+                    title = (closed_match.group("title") or "").strip()
+                self.draft.toc.append(TocEntry(title, int(match.group("page")),
+                                               bool(closed_match), block.where))
         if pending:
             self.report.unplaced.append(
                 f"{quote(pending)} i indholdsfortegnelsen er ikke en linje med sidetal; "
@@ -472,16 +511,14 @@ class Recogniser:
             return titles
         for block in self.blocks[toc[0]:toc[1]]:
             for line in block.lines or [block.text]:
-                plain = plain_text(line.replace("\t", "  "))
+                plain = toc_plain(line)
                 match = TOC_LINE.match(plain)
                 if not match:
                     pending = f"{pending} {plain}".strip()
                     continue
                 title = f"{pending} {match.group('title')}".strip().rstrip(". …")
                 pending = ""
-                punkt = _PUNKT.match(title)
-                titles.append(_norm(punkt.group("title") if punkt and punkt.group("title")
-                                    else title))
+                titles.append(_norm(_toc_title(title)))
         return titles
 
     def _item_headings(self, toc_range: tuple[int, int] | None) -> list[_Heading]:
@@ -680,10 +717,12 @@ class Recogniser:
                 item.headings.append(block.plain)
                 current, current_key, current_head = self._open(item, key, block)
                 if pending:
+                    self._place(item, pending, key)
                     current[:0] = pending
                     pending = []
                 continue
-            if block.is_heading_like and block.kind == "text" and (
+            named = _norm(block.plain) in KNOWN_AFSNIT and len(block.lines) <= 1
+            if (block.is_heading_like or named) and block.kind == "text" and (
                     current is None or current_key == "bilag"
                     or self._is_afsnit(block, current_head, current_key, keys[index + 1:])):
                 afsnit = Afsnit(block.text.strip(), [])
@@ -691,6 +730,7 @@ class Recogniser:
                 item.headings.append(block.plain)
                 current, current_key, current_head = afsnit.blocks, "afsnit", block
                 if pending:
+                    self._place(item, pending, afsnit.heading)
                     current[:0] = pending
                     pending = []
                 continue
@@ -702,13 +742,15 @@ class Recogniser:
                 continue
             current.append(block)
         if pending:
-            target = item.sections.setdefault("sagsfremstilling", [])
-            target.extend(pending)
-            for block in pending:
-                self.report.unplace(block.text or "tabel", block.where,
-                                    f"punkt {item.number}, sagsfremstilling")
-            pending = []
+            item.sections.setdefault("sagsfremstilling", []).extend(pending)
+            self._place(item, pending, "sagsfremstilling")
         self._finish(item)
+
+    def _place(self, item: ItemDraft, blocks: list[Block], section: str) -> None:
+        """Text between an item's heading and its first section goes into that section."""
+        for block in blocks:
+            self.report.unplace(block.text or "tabel", block.where,
+                                f"punkt {item.number}, {section}")
 
     def _is_afsnit(self, block: Block, section_head: Block | None, section_key: str | None,
                    later_keys: list[str | None]) -> bool:
@@ -720,13 +762,8 @@ class Recogniser:
             return True
         if self.levels and block.level and section_head.level:
             return block.level <= section_head.level
-        if section_head.size and block.size:
-            if block.size > section_head.size + 0.4:
-                return True
-        if section_key == "afsnit" and section_head is not None and self.levels \
-                and block.level and block.level <= section_head.level:
-            return True
-        return False
+        # Without levels: type larger than the section's heading is a heading of its rank.
+        return bool(section_head.size and block.size and block.size > section_head.size + 0.4)
 
     def _subheading(self, block: Block, section_head: Block | None) -> Block:
         level = 3
@@ -840,7 +877,8 @@ class Recogniser:
         for entry, item in zip(self.draft.toc, self.draft.items, strict=False):
             if entry.closed and not item.closed:
                 item.closed = True
-                item.printed_title = item.printed_title or entry.title
+                # The heading printed the title: that is the public title it had.
+                item.printed_title = item.printed_title or item.title
                 self.report.notes.append(
                     f"Punkt {item.number} er lukket ifølge indholdsfortegnelsen.")
 
@@ -851,6 +889,38 @@ class Recogniser:
                 self.report.warnings.append(
                     f"Punkt {item.number} står to gange; referatgen nummererer fortløbende.")
             seen.add(item.number)
+
+
+def _toc_title(title: str) -> str:
+    """A TOC line's title without its item number ('Punkt 3:', '14.')."""
+    punkt = _PUNKT.match(title)
+    if punkt and punkt.group("title"):
+        return punkt.group("title").strip()
+    numbered = re.match(r"^\d{1,3}[.:)]?\s+(?P<title>\S.*)$", title)
+    return numbered.group("title").strip() if numbered else title
+
+
+def _field_lines(blocks: list[Block]) -> list[Block]:
+    """Front-page blocks with one field each: 'Mødedato: ...' and 'Mødested: ...' written
+    on consecutive lines are two fields; a line without a label continues the one above."""
+    out: list[Block] = []
+    for block in blocks:
+        lines = block.lines if block.kind == "text" and len(block.lines) > 1 else []
+        if not lines or not any(FRONT_LABEL.match(plain_text(line))
+                                or _OTHER_LABEL.match(plain_text(line)) for line in lines[1:]):
+            out.append(block)
+            continue
+        parts: list[list[str]] = []
+        for line in lines:
+            if FRONT_LABEL.match(plain_text(line)) or _OTHER_LABEL.match(plain_text(line)) \
+                    or not parts:
+                parts.append([line])
+            else:
+                parts[-1].append(line)
+        for part in parts:
+            out.append(Block("text", text=" ".join(p.strip() for p in part), lines=part,
+                             where=block.where))
+    return out
 
 
 def _people(value: str, continuation: bool = False) -> list[Person]:

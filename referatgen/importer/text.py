@@ -24,7 +24,6 @@ from .recognise import (
     is_item_heading_text,
 )
 
-
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>(?:(?!\1).)+)\1\s*$")
 _TAG = re.compile(r"<(/?)([a-zA-Z]+)[^>]*>")
@@ -33,7 +32,8 @@ _LIST = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[-*+•◦▪‣·–§\uf0b7\uf0a7\uf076\uf0d8]|\d{1,3}[.)]|[a-zA-Z][)])"
     r"[ \t]+(?P<text>\S.*)$"
 )
-_INNER_MARKER = re.compile(r"^(?P<marker>[•◦▪‣·§\uf0b7\uf0a7]|\d{1,3}[.)]|[a-zA-Z][)])[ \t]+(?P<text>\S.*)$")
+_INNER_MARKER = re.compile(
+    r"^(?P<marker>[•◦▪‣·§\uf0b7\uf0a7]|\d{1,3}[.)]|[a-zA-Z][)])[ \t]+(?P<text>\S.*)$")
 _MONTHS = (
     "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
     "oktober", "november", "december",
@@ -149,7 +149,7 @@ class _Reader:
         self.table_start = 0
         self.table_gap = False
         self.item: Block | None = None
-        self.list_base: int | None = None
+        self.indents: list[int] = []
         self.in_toc = False
         self.marked = False
 
@@ -230,6 +230,11 @@ class _Reader:
                     self.flush_para()
                 return
             self.in_toc = False
+        listed = _list_item(line)
+        if listed is not None and line.count("\t") == 1 and re.match(r"^\s*\S{1,4}\t", line):
+            # "\uf0b7<tab>text": Word's bullet and the tab after it, not a table row.
+            self._list(listed, number)
+            return
         if "\t" in line and not TOC_LINE.match(plain):
             self.flush_para()
             self.flush_item()
@@ -258,16 +263,8 @@ class _Reader:
             self.blocks.append(Block("text", text=text, lines=[text], bold=True,
                                      where=f"linje {number}"))
             return
-        listed = _list_item(line)
         if listed is not None:
-            self.flush_para()
-            self.flush_item()
-            indent, marker, text = listed
-            if self.list_base is None or not self.blocks or self.blocks[-1].kind != "item":
-                self.list_base = indent
-            depth = 0 if indent <= (self.list_base or 0) else 1 + (indent - (self.list_base or 0)) // 4
-            self.item = Block("item", lines=[text], marker=marker, depth=depth,
-                              where=f"linje {number}")
+            self._list(listed, number)
             return
         if _is_columns(line) and not FRONT_LABEL.match(plain):
             self.flush_para()
@@ -284,6 +281,21 @@ class _Reader:
         if not self.para:
             self.para_start = number
         self.para.append(stripped)
+
+    def _list(self, listed: tuple[int, str, str], number: int) -> None:
+        self.flush_para()
+        self.flush_item()
+        indent, marker, text = listed
+        if not self.blocks or self.blocks[-1].kind != "item":
+            self.indents = []
+        # Nesting by indentation: deeper than the open item is a level down.
+        while self.indents and indent < self.indents[-1]:
+            self.indents.pop()
+        if not self.indents or indent > self.indents[-1]:
+            self.indents.append(indent)
+        depth = len(self.indents) - 1
+        self.item = Block("item", lines=[text], marker=marker, depth=depth,
+                          where=f"linje {number}")
 
     def _heading(self, text: str) -> tuple[int, str]:
         heading = _HEADING.match(text)
@@ -341,10 +353,10 @@ def _list_item(line: str) -> tuple[int, str, str] | None:
         # Only a letter alone before ")" ("a)", "B)"); not a word like "kr)".
         pass
     inner = _INNER_MARKER.match(text)
-    if marker in BULLET_GLYPHS + ("-", "*", "+") and inner:
+    if marker in (*BULLET_GLYPHS, "-", "*", "+") and inner:
         # "- § Et medlem", "- 1) New Public ...": the extraction doubled the marker.
         marker, text = inner.group("marker"), inner.group("text").strip()
-    if marker in BULLET_GLYPHS + ("*", "+"):
+    if marker in (*BULLET_GLYPHS, "*", "+"):
         marker = "-"
     if marker[0].isalpha():
         marker = marker[0] + ")"
@@ -384,7 +396,7 @@ def table_block(rows: list[list[str]], where: str) -> Block:
         merged.append(row)
     header = not _uniform_labels(merged)
     body = merged[1:] if header else merged
-    align = [("right" if _numeric_column([r[i] for r in body]) else "")
+    align = [("right" if numeric_column([r[i] for r in body]) else "")
              for i in range(len(merged[0]) if merged else 0)]
     return Block("table", rows=merged, header=header, align=align, where=where)
 
@@ -401,10 +413,11 @@ def _uniform_labels(rows: list[list[str]]) -> bool:
     return len(rows) >= 2 and all(r[0].endswith(":") for r in rows if r[0])
 
 
-_NUMBER = re.compile(r"^[-−+]?\s?\(?[\d.,]+\)?\s*(?:%|kr\.?|mio\.?(?: kr\.?)?|mia\.?(?: kr\.?)?|pct\.?)?$")
+_NUMBER = re.compile(
+    r"^[-−+]?\s?\(?[\d.,]+\)?\s*(?:%|kr\.?|mio\.?(?: kr\.?)?|mia\.?(?: kr\.?)?|pct\.?)?$")
 
 
-def _numeric_column(values: list[str]) -> bool:
+def numeric_column(values: list[str]) -> bool:
     cells = [plain_text(v) for v in values if plain_text(v)]
     return bool(cells) and all(_NUMBER.match(c) for c in cells)
 

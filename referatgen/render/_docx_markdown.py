@@ -28,6 +28,8 @@ from .markdown import parse
 
 Sink = Callable[[Element], None]
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
 EMU_PER_TWIP = 635
 #: Pictures never take more of the page height than this, so a tall scan stays on one page.
 _MAX_IMAGE_HEIGHT = 0.6
@@ -429,5 +431,3 @@ class _Blocks:
         widths[widths.index(max(widths))] += available - sum(widths)
         return widths
 
-
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

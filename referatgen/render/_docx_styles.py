@@ -359,43 +359,61 @@ class Metrics:
     after: float
     line: float
     page_break: bool = False
+    #: Average advance of a character of Danish text, as a share of the font size.
+    char_width: float = 0.42
 
 
 #: Height of one line of a font as a multiple of its size (ascent + descent).
 _NATURAL_LINE = {"Liberation Serif": 1.15, "Times New Roman": 1.15, "Carlito": 1.22,
                  "Calibri": 1.22, "Liberation Sans": 1.15, "Arial": 1.15}
+#: Average advance width over the examples' text, from the fonts' own metrics (hmtx).
+_CHAR_WIDTH = {"Liberation Serif": 0.403, "Times New Roman": 0.403, "Carlito": 0.409,
+               "Calibri": 0.409, "Liberation Sans": 0.45, "Arial": 0.45,
+               "Liberation Mono": 0.6, "Courier New": 0.6}
+_BOLD_EXTRA = 0.025
 
 
 def paragraph_metrics(ws: WordStyle) -> dict[str, Metrics]:
     def natural(size: float, font: str | None = None) -> float:
         return size * _NATURAL_LINE.get(font or ws.font, 1.2)
 
+    body_width = _CHAR_WIDTH.get(ws.font, 0.45)
+    heading_width = _CHAR_WIDTH.get(ws.heading_font, 0.45) + _BOLD_EXTRA
     mm = 72 / 25.4
     body_line = max(natural(ws.size), ws.size * ws.line_height)
-    body = Metrics(ws.size, 0, 2.5 * mm, body_line)
+    body = Metrics(ws.size, 0, 2.5 * mm, body_line, char_width=body_width)
     heading_font = ws.heading_font
+
+    def heading(size: float, before: float, after: float, page_break: bool = False) -> Metrics:
+        return Metrics(size, before, after, natural(size, heading_font), page_break,
+                       heading_width)
+
+    def plain(size: float, after: float, line: float | None = None) -> Metrics:
+        return Metrics(size, 0, after, line or natural(size), char_width=body_width)
+
     out = {
         "Normal": body,
-        "Title": Metrics(ws.title_size, 0, 8 * mm, natural(ws.title_size, heading_font)),
-        "Kommune": Metrics(9, 0, 2 * mm, natural(9)),
-        "Heading1": Metrics(ws.item_size, 0, 1 * mm, natural(ws.item_size, heading_font), True),
-        "Heading2": Metrics(ws.section_size, 5 * mm, 1.5 * mm,
-                            natural(ws.section_size, heading_font)),
-        "Heading3": Metrics(ws.subsection_size, 3 * mm, 1.5 * mm,
-                            natural(ws.subsection_size, heading_font)),
-        "Sagsnummer": Metrics(ws.sagsnr_size, 0, 5 * mm, body_line),
-        "TOCHeading": Metrics(ws.item_size, 0, 5 * mm, natural(ws.item_size, heading_font), True),
-        "TOC1": Metrics(ws.size, 0, 1.5 * mm, body_line),
-        "ForsideEtiket": Metrics(ws.label_size, 0, 2.5 * mm, natural(ws.label_size)),
+        "Title": heading(ws.title_size, 0, 8 * mm),
+        "Kommune": plain(9, 2 * mm),
+        "Heading1": heading(ws.item_size, 0, 1 * mm, True),
+        "Heading2": heading(ws.section_size, 5 * mm, 1.5 * mm),
+        "Heading3": heading(ws.subsection_size, 3 * mm, 1.5 * mm),
+        "Sagsnummer": plain(ws.sagsnr_size, 5 * mm, body_line),
+        "TOCHeading": heading(ws.item_size, 0, 5 * mm, True),
+        "TOC1": plain(ws.size, 1.5 * mm, body_line),
+        "ForsideEtiket": Metrics(ws.label_size, 0, 2.5 * mm, natural(ws.label_size),
+                                 char_width=body_width + _BOLD_EXTRA),
         "ForsideVaerdi": body,
-        "ListBullet": Metrics(ws.size, 0, 1 * mm, body_line),
-        "ListNumber": Metrics(ws.size, 0, 1 * mm, body_line),
-        "ListContinue": Metrics(ws.size, 0, 1 * mm, body_line),
-        "Kode": Metrics(9, 0, 2.5 * mm, natural(9, ws.mono_font)),
-        "FootnoteText": Metrics(ws.footnote_size, 0, 0, natural(ws.footnote_size)),
-        "Tabeltekst": Metrics(ws.table_size, 0, 0, natural(ws.table_size)),
-        "Tabeloverskrift": Metrics(ws.table_size, 0, 0, natural(ws.table_size)),
+        "ListBullet": plain(ws.size, 1 * mm, body_line),
+        "ListNumber": plain(ws.size, 1 * mm, body_line),
+        "ListContinue": plain(ws.size, 1 * mm, body_line),
+        "Kode": Metrics(9, 0, 2.5 * mm, natural(9, ws.mono_font),
+                        char_width=_CHAR_WIDTH.get(ws.mono_font, 0.6)),
+        "FootnoteText": plain(ws.footnote_size, 0),
+        "Tabeltekst": plain(ws.table_size, 0),
+        "Tabeloverskrift": Metrics(ws.table_size, 0, 0, natural(ws.table_size),
+                                   char_width=body_width + _BOLD_EXTRA),
     }
     for level in (4, 5, 6):
-        out[f"Heading{level}"] = Metrics(ws.size, 3 * mm, 1 * mm, natural(ws.size, heading_font))
+        out[f"Heading{level}"] = heading(ws.size, 3 * mm, 1 * mm)
     return out

@@ -10,7 +10,6 @@ length, and Word is asked to refresh them on open.
 from __future__ import annotations
 
 import atexit
-import math
 import os
 import re
 import shutil
@@ -84,8 +83,6 @@ def toc(entries: list[tuple[int, str]]) -> tuple[list[Element], dict[int, Elemen
 
 # -- estimate ----------------------------------------------------------------------------
 
-#: Average width of a character of running Danish text, as a share of the font size.
-_CHAR_WIDTH = 0.44
 _EMU_PER_POINT = 12700
 
 
@@ -138,12 +135,38 @@ def _cell_width(cell: Element) -> float:
 
 
 def _paragraph_height(p: Element, m: Metrics, width: float) -> float:
-    characters = sum(len(t.text or "") for t in p.iter(f"{_W}t"))
-    per_line = max(1, int(max(width, 36) / (m.size * _CHAR_WIDTH)))
-    lines = max(1, math.ceil(characters / per_line)) + len(p.findall(f".//{_W}br"))
+    per_line = max(1, int(max(width, 36) / (m.size * m.char_width)))
+    lines = sum(_wrapped_lines(segment, per_line) for segment in _text_with_breaks(p))
     pictures = sum(int(e.get("cy", "0")) for e in p.iter(
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"))
     return m.before + lines * m.line + m.after + pictures / _EMU_PER_POINT
+
+
+def _text_with_breaks(p: Element) -> list[str]:
+    segments = [""]
+    for node in p.iter(f"{_W}t", f"{_W}br", f"{_W}tab"):
+        if node.tag == f"{_W}br":
+            segments.append("")
+        elif node.tag == f"{_W}tab":
+            segments[-1] += "    "
+        else:
+            segments[-1] += node.text or ""
+    return segments
+
+
+def _wrapped_lines(text: str, per_line: int) -> int:
+    """Lines of a greedy word wrap, as Word and LibreOffice break ragged-right text."""
+    lines, used = 1, 0
+    for word in text.split():
+        length = len(word)
+        if used and used + 1 + length <= per_line:
+            used += 1 + length
+            continue
+        if used:
+            lines += 1
+        lines += (length - 1) // per_line
+        used = (length - 1) % per_line + 1
+    return lines
 
 
 # -- LibreOffice -----------------------------------------------------------------------
@@ -158,17 +181,24 @@ def find_soffice() -> str | None:
 
 
 _lock = threading.Lock()
-_profile: Path | None = None
+_profiles: dict[int, Path] = {}
 
 
 def _profile_dir() -> Path:
     # One profile per process: two LibreOffice instances on one profile fail, and a new
-    # profile for every file would cost a profile set-up (seconds) each time.
-    global _profile
-    if _profile is None:
-        _profile = Path(tempfile.mkdtemp(prefix=f"referatgen-lo-{os.getpid()}-"))
-        atexit.register(shutil.rmtree, _profile, True)
-    return _profile
+    # profile for every file would cost a profile set-up (seconds) each time. Keyed by
+    # pid, so a forked child never shares its parent's.
+    pid = os.getpid()
+    if pid not in _profiles:
+        _profiles[pid] = Path(tempfile.mkdtemp(prefix=f"referatgen-lo-{pid}-"))
+        atexit.register(_remove_profile, pid)
+    return _profiles[pid]
+
+
+def _remove_profile(pid: int) -> None:
+    # atexit handlers are inherited by forked children: only the owner removes it.
+    if pid == os.getpid() and pid in _profiles:
+        shutil.rmtree(_profiles.pop(pid), ignore_errors=True)
 
 
 @dataclass(frozen=True)

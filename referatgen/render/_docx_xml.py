@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from copy import deepcopy
 from typing import cast
 
 from docx.oxml.ns import qn
@@ -88,27 +87,17 @@ def paragraph(style_id: str | None = None, props: Iterable[Element] = ()) -> Ele
     return p
 
 
-def field(instruction: str, cached: str, props: Iterable[Element] = ()) -> list[Element]:
+def field(instruction: str, cached: str) -> list[Element]:
     """The runs of a complex field: begin, instruction, separate, cached result, end.
 
     The result run is the fourth, for callers that rewrite the cached value later.
     """
-    props = list(props)
-
-    def make(*children: Element) -> Element:
-        r = el("w:r")
-        if props:
-            r.append(el("w:rPr", children=[deepcopy(p) for p in props]))
-        for child in children:
-            r.append(child)
-        return r
-
     instr = el("w:instrText", {XML_SPACE: "preserve"})
     instr.text = f" {instruction} "
     return [
-        make(el("w:fldChar", {"w:fldCharType": "begin"})),
-        make(instr),
-        make(el("w:fldChar", {"w:fldCharType": "separate"})),
-        make(text_element(cached)),
-        make(el("w:fldChar", {"w:fldCharType": "end"})),
+        el("w:r", children=[el("w:fldChar", {"w:fldCharType": "begin"})]),
+        el("w:r", children=[instr]),
+        el("w:r", children=[el("w:fldChar", {"w:fldCharType": "separate"})]),
+        el("w:r", children=[text_element(cached)]),
+        el("w:r", children=[el("w:fldChar", {"w:fldCharType": "end"})]),
     ]

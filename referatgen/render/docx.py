@@ -13,13 +13,13 @@ import datetime as dt
 import io
 import re
 import sys
-from copy import deepcopy
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml.shape import CT_Inline
+from docx.parts.story import StoryPart
 from docx.shared import Emu
 
 from ..plan import INTERNAL_MARK, Block, Document, PlannedBilag, PlannedItem
@@ -196,32 +196,26 @@ class _Built:
     def _header_footer(self) -> None:
         section = self.word.sections[0]
         section.different_first_page_header_footer = True
-        meeting = self.document.meeting
         logo = self._logo()
-        mark = [el("w:r", children=[el("w:tab")]),
-                run(INTERNAL_MARK, [val("w:rStyle", "InternMarkering")])]
-        for header, running in ((section.first_page_header, False), (section.header, True)):
+        running = f"{self.document.meeting.organ} {self.document.date_short}"
+        # The front page has no running header (as in the PDF); the logo is larger there.
+        headers = ((section.first_page_header, "", 1.2, 1001),
+                   (section.header, running, 0.8, 1002))
+        for header, text, logo_cm, shape_id in headers:
             element = header.part.element
             for child in list(element):
                 element.remove(child)
-            if logo is not None:
-                p = paragraph("Header")
-                r_id, image = header.part.get_or_add_image(str(logo))
-                height = round(1.2 * 360000)
-                width = round(image.width * height / image.height) if image.height else height
-                # Drawing ids of the headers stay clear of the body's (1, 2, ...).
-                inline = CT_Inline.new_pic_inline(1000 + running, r_id, image.filename, Emu(width),
-                                                  Emu(height))
-                inline.docPr.set("descr", f"{self.document.kommune or ''} logo".strip())
-                p.append(el("w:r", children=[el("w:drawing", children=[inline])]))
-                element.append(p)
             p = paragraph("Header")
-            if running:
-                p.append(run(f"{meeting.organ} {self.document.date_short}"))
+            if logo is not None:
+                p.append(self._picture(header.part, logo, logo_cm, shape_id))
+                if text:
+                    p.append(run("  "))
+            if text:
+                p.append(run(text))
             if self.document.intern:
                 # On every page, the first too: a printed page must say it is internal.
-                for r in mark:
-                    p.append(deepcopy(r))
+                p.append(el("w:r", children=[el("w:tab")]))
+                p.append(run(INTERNAL_MARK, [val("w:rStyle", "InternMarkering")]))
             element.append(p)
         for footer in (section.first_page_footer, section.footer):
             element = footer.part.element
@@ -239,6 +233,16 @@ class _Built:
             for r in total:
                 p.append(r)
             element.append(p)
+
+    def _picture(self, part: StoryPart, path: Path, height_cm: float, shape_id: int) -> Element:
+        r_id, image = part.get_or_add_image(str(path))
+        height = round(height_cm * 360000)
+        width = round(int(image.width) * height / int(image.height)) if image.height else height
+        # Header drawings get ids of their own, clear of the body's 1, 2, ...
+        inline = CT_Inline.new_pic_inline(shape_id, r_id, image.filename, Emu(width),
+                                          Emu(height))
+        inline.docPr.set("descr", f"Logo {self.document.kommune or ''}".strip())
+        return el("w:r", children=[el("w:drawing", children=[inline])])
 
     def _logo(self) -> Path | None:
         """A raster logo for Word: `docx: logo`, or the style's logo, or its PNG twin."""

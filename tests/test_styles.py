@@ -1,0 +1,76 @@
+"""Style folders: inheritance, file lookup, and clear errors for a broken style.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from referatgen.check import check_file
+from referatgen.styles import Group, StyleError, resolve_style
+
+
+def _style(tmp_path: Path, text: str, name: str = "min") -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "style.yaml").write_text(text, "utf-8")
+    return folder
+
+
+def test_builtin_styles_resolve_with_their_parents() -> None:
+    htk = resolve_style("htk", Path("."))
+    assert htk.kommune == "Høje-Taastrup Kommune"
+    assert htk.css == ("style.css", "htk.css")  # the parent's sheet first
+    assert htk.heading("baggrund") == "Baggrund"  # inherited from standard
+    kalundborg = resolve_style("kalundborg", Path("."))
+    assert kalundborg.order[0] == "beslutning"
+    group = kalundborg.order[1]
+    assert isinstance(group, Group) and group.heading == "Sagsfremstilling"
+    assert kalundborg.public_title("X") == "Lukket: X"
+    assert not htk.publishes_closed_titles and kalundborg.publishes_closed_titles
+
+
+def test_a_users_style_extends_and_overrides_files(tmp_path: Path) -> None:
+    folder = _style(tmp_path, "extends: htk\nkommune: Min Kommune\ncss: [min.css]\n")
+    (folder / "htk.css").write_text("/* own */", "utf-8")
+    style = resolve_style(str(folder), tmp_path)
+    assert style.kommune == "Min Kommune"
+    assert style.sagsnr_pattern == r"^\d{2}/\d{1,6}$"
+    assert style.file("htk.css") == folder / "htk.css"  # own file first
+    assert style.file("style.css") is not None  # then the parents'
+    assert style.css[-1] == "min.css"
+
+
+def test_style_path_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _style(tmp_path, "extends: standard\nkommune: Fra Stien\n", name="egen")
+    monkeypatch.setenv("REFERATGEN_STYLE_PATH", str(tmp_path))
+    assert resolve_style("egen", Path(".")).kommune == "Fra Stien"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("overskrifter: [a, b]\n", "'overskrifter' skal være en mapping"),
+        ("rækkefølge: baggrund\n", "'rækkefølge' skal være en liste"),
+        ("css: min.css\n", "'css' skal være en liste"),
+        ("sagsnr_mønster: '[0-9'\n", "ikke et gyldigt regulært udtryk"),
+        ("beslutning_overskrift: 'Beslutning {udvalg}'\n", "kun indeholde {organ} og {dato}"),
+        ("farve: rød\n", "ukendte nøgler: farve"),
+        ("extends: findes-ikke\n", "Stilen 'findes-ikke' findes ikke"),
+        ("extends: ../min\n", "arver fra sig selv"),
+    ],
+)
+def test_broken_styles_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
+    folder = _style(tmp_path, text)
+    with pytest.raises(StyleError, match=message.replace("{", r"\{").replace("}", r"\}")
+                       .replace("[", r"\[").replace("(", r"\(")):
+        resolve_style(str(folder), tmp_path)
+
+
+def test_check_reports_a_broken_style_as_unknown_style(tmp_path: Path) -> None:
+    _style(tmp_path, "overskrifter: [a, b]\n")
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text("organ: U\ndato: 2024-01-01\nstil: ./min\npunkter:\n  - titel: X\n"
+                       "    beslutning: Ok.\n", "utf-8")
+    findings = check_file(meeting).diagnostics
+    assert [(d.line, d.column, d.rule) for d in findings] == [(3, 7, "unknown-style")]
