@@ -282,38 +282,34 @@ def num_starts(data: bytes) -> dict[str, tuple[str, int]]:
     return out
 
 
-def markdown_lists(text: Text) -> list[tuple[bool, int, int]]:
-    """(ordered, start, items) of every Markdown list of a text, in order."""
-    out: list[tuple[bool, int, int]] = []
-    tokens = parse(text.markdown, {})
-    for index, token in enumerate(tokens):
-        if token.type not in ("bullet_list_open", "ordered_list_open"):
-            continue
-        depth, items = 0, 0
-        for inner in tokens[index + 1:]:
-            if inner.type in ("bullet_list_open", "ordered_list_open"):
-                depth += 1
-            elif inner.type in ("bullet_list_close", "ordered_list_close"):
-                if depth == 0:
-                    break
-                depth -= 1
-            elif inner.type == "list_item_open" and depth == 0:
-                items += 1
-        ordered = token.type == "ordered_list_open"
-        out.append((ordered, int(token.attrs.get("start", 1)) if ordered else 1, items))
-    return out
+def markdown_lists(text: Text) -> list[tuple[bool, int, int, int]]:
+    """(ordered, start, items, nesting depth) of every Markdown list of a text, in order."""
+    out: list[list[int]] = []
+    stack: list[list[int]] = []
+    for token in parse(text.markdown, {}):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            ordered = token.type == "ordered_list_open"
+            entry = [int(ordered), int(token.attrs.get("start", 1)) if ordered else 1, 0,
+                     len(stack)]
+            out.append(entry)
+            stack.append(entry)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            stack.pop()
+        elif token.type == "list_item_open":
+            stack[-1][2] += 1
+    return [(bool(o), start, items, depth) for o, start, items, depth in out]
 
 
-def expected_lists(document: Document) -> list[tuple[bool, int, int]]:
-    """(ordered, start, items) of every list, Markdown and bilag, in document order."""
-    out: list[tuple[bool, int, int]] = []
+def expected_lists(document: Document) -> list[tuple[bool, int, int, int]]:
+    """(ordered, start, items, depth) of every list, Markdown and bilag, in document order."""
+    out: list[tuple[bool, int, int, int]] = []
 
     def walk(blocks: tuple[Block, ...]) -> None:
         for block in blocks:
             if block.text is not None and not block.text.is_dash:
                 out.extend(markdown_lists(block.text))
             if block.kind == "bilag":
-                out.append((False, 1, len(block.bilag)))
+                out.append((False, 1, len(block.bilag), 0))
             walk(block.children)
 
     for item in document.items:
@@ -327,34 +323,35 @@ def test_every_list_is_its_own_word_list(fast: dict, example: str) -> None:
     starts = num_starts(data)
     order: list[str] = []
     members: dict[str, int] = {}
+    levels: dict[str, set[int]] = {}
     for p in xml(data).iter(w("p")):
         if style_of(p) not in ("ListBullet", "ListNumber"):
             continue
         num_id = p.find("w:pPr/w:numPr/w:numId", NS).get(w("val"))
-        ilvl = p.find("w:pPr/w:numPr/w:ilvl", NS).get(w("val"))
         assert (style_of(p) == "ListNumber") == (starts[num_id][0] == "decimal")
         if num_id not in members:
             order.append(num_id)
-            members[num_id] = 0
-        members[num_id] += 1
-        assert int(ilvl) >= 0
-    got = [(starts[n][0] == "decimal", starts[n][1], members[n]) for n in order]
-    # One w:num per list, starting at the list's own first number.
+        members[num_id] = members.get(num_id, 0) + 1
+        levels.setdefault(num_id, set()).add(
+            int(p.find("w:pPr/w:numPr/w:ilvl", NS).get(w("val"))))
+    assert all(len(found) == 1 for found in levels.values())
+    got = [(starts[n][0] == "decimal", starts[n][1], members[n], levels[n].pop())
+           for n in order]
+    # One w:num per list, starting at the list's own first number, at its nesting level.
     assert got == expected_lists(document)
 
 
 def test_numbered_lists_restart_in_the_markdown_example(fast: dict) -> None:
     _document, data = fast[("byraadet-2025-03-10.md", False)]
-    root = xml(data)
+    lists: dict[str, list[str]] = {}
+    for p in body_paragraphs(xml(data), "ListNumber"):
+        lists.setdefault(p.find("w:pPr/w:numPr/w:numId", NS).get(w("val")), []).append(
+            text_of(p))
     starts = num_starts(data)
-    numbered = [(text_of(p), starts[p.find("w:pPr/w:numPr/w:numId", NS).get(w("val"))][1])
-                for p in body_paragraphs(root, "ListNumber")]
-    first_items = {}
-    for text, start in numbered:
-        first_items.setdefault(start, text)
-    # Item 3's decision goes on from "3." as written; the Indstilling lists start at 1.
-    assert any(t.startswith("at der etableres") for t, s in numbered if s == 3)
-    assert sum(1 for _t, s in numbered if s == 1) >= 4
+    found = [(starts[n][1], items[0][:25], len(items)) for n, items in lists.items()]
+    # Item 3's second decision goes on from "3." as written; the others start at 1.
+    assert found == [(1, "tager budgetopfølgningen ", 2), (1, "at lokalplan 1.27 vedtage", 2),
+                     (3, "at der etableres en hævet", 2)]
 
 
 def test_markdown_features(tmp_path: Path) -> None:
@@ -748,3 +745,14 @@ def test_logo_of_a_style_in_the_headers(tmp_path: Path) -> None:
     # ... unless a PNG of the same name stands next to it.
     twin = with_style("twin", "logo.svg", {"logo.svg": svg, "logo.png": logo})
     assert header_pictures(twin) == [1, 1]
+
+
+def test_the_style_font_is_the_word_font() -> None:
+    from referatgen.render._docx_styles import word_style
+
+    document, _ = prepare(MD_EXAMPLE, FAST)
+    shared = dataclasses.replace(document.style, font="Caladea", docx={"skriftstørrelse": 11})
+    assert (word_style(shared).font, word_style(shared).heading_font) == ("Caladea", "Caladea")
+    own = dataclasses.replace(shared, docx={"skrifttype": "Carlito",
+                                            "overskrift_skrifttype": "Liberation Sans"})
+    assert (word_style(own).font, word_style(own).heading_font) == ("Carlito", "Liberation Sans")

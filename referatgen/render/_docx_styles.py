@@ -62,7 +62,7 @@ class WordStyle:
 
 
 _KEYS: dict[str, tuple[str, type]] = {
-    "skrifttype": ("font", str),
+    "skrifttype": ("font", str),  # overrides the style's own `skrifttype` in Word
     "skriftstørrelse": ("size", float),
     "overskrift_skrifttype": ("heading_font", str),
     "farve_overskrift": ("heading_colour", str),
@@ -124,6 +124,10 @@ def word_style(style: Style) -> WordStyle:
                 if len(text) != 6 or any(c not in "0123456789ABCDEF" for c in text):
                     raise StyleError(f"'{key}' i {where} skal være en farve som \"1F3A5F\".")
             values[name] = text
+    # The style's main font (`skrifttype`, shared with the PDF) unless the docx block
+    # names another; headings follow the text unless they have a font of their own.
+    values.setdefault("font", style.font or WordStyle.font)
+    values.setdefault("heading_font", values["font"])
     return WordStyle(**values)
 
 
