@@ -24,7 +24,7 @@ from markdown_it.token import Token
 from ..model import Text
 from ._docx_package import Footnotes, Numbering, list_indent
 from ._docx_xml import Element, el, paragraph, run, sub, val
-from .markdown import parse
+from .markdown import parse, split_footnotes
 
 Sink = Callable[[Element], None]
 
@@ -88,7 +88,7 @@ class MarkdownWriter:
         self._docs += 1
         env: dict[str, object] = {"docId": f"d{self._docs}"}
         tokens = parse(text.markdown, env)
-        main, notes = _split_footnotes(tokens)
+        main, notes = split_footnotes(tokens)
         _Blocks(self, self.part, sink, heading_base, notes, in_note=False).run(main)
 
     # -- pieces the block writer asks for ------------------------------------------------
@@ -137,27 +137,6 @@ def _plain(text: str, style: str | None = None) -> Element:
     return p
 
 
-def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
-    """The text's own tokens, and each footnote's block tokens by footnote id."""
-    main: list[Token] = []
-    notes: dict[int, list[Token]] = {}
-    current: list[Token] | None = None
-    in_block = False
-    for token in tokens:
-        if token.type == "footnote_block_open":
-            in_block = True
-        elif token.type == "footnote_block_close":
-            in_block = False
-        elif token.type == "footnote_open":
-            current = notes.setdefault(int(token.meta["id"]), [])
-        elif token.type == "footnote_close":
-            current = None
-        elif in_block:
-            if current is not None:
-                current.append(token)
-        else:
-            main.append(token)
-    return main, notes
 
 
 def _only_images(children: list[Token]) -> bool:

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from .._resources import resource_dir
 from ..model import Text
 from ..plan import INTERNAL_MARK, Block, Document
-from .markdown import parse, parser
+from .markdown import parse, parser, split_footnotes
 
 Mode = Literal["print", "screen"]
 
@@ -114,26 +114,8 @@ class _MarkdownRenderer:
 
     def _float_footnotes(self, tokens: list[Token], env: dict[str, Any]) -> list[Token]:
         """Put each note's text at its call, as a span that CSS floats to the page foot."""
-        notes: dict[int, str] = {}
-        main: list[Token] = []
-        current: int | None = None
-        body: list[Token] = []
-        in_block = False
-        for token in tokens:
-            if token.type == "footnote_block_open":
-                in_block = True
-            elif token.type == "footnote_block_close":
-                in_block = False
-            elif token.type == "footnote_open":
-                current, body = int(token.meta["id"]), []
-            elif token.type == "footnote_close" and current is not None:
-                notes[current] = self._inline_html(body, env)
-                current = None
-            elif in_block:
-                if token.type != "footnote_anchor":
-                    body.append(token)
-            else:
-                main.append(token)
+        main, blocks = split_footnotes(tokens)
+        notes = {note_id: self._inline_html(body, env) for note_id, body in blocks.items()}
         for token in main:
             for index, child in enumerate(token.children or []):
                 if child.type == "footnote_ref":
@@ -145,6 +127,8 @@ class _MarkdownRenderer:
         return main
 
     def _inline_html(self, tokens: list[Token], env: dict[str, Any]) -> str:
+        # The back-link to the call makes no sense where the note stands at its call.
+        tokens = [t for t in tokens if t.type != "footnote_anchor"]
         for token in tokens:
             for child in token.children or []:
                 if child.type == "footnote_anchor":

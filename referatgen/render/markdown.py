@@ -23,3 +23,30 @@ def parser() -> MarkdownIt:
 
 def parse(text: str, env: dict[str, object] | None = None) -> list[Token]:
     return parser().parse(text, env if env is not None else {})
+
+
+def split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """The text's own tokens, and each footnote's block tokens by footnote id.
+
+    The footnote plugin appends every note after the text; renderers that place notes
+    where they are called (page floats, Word footnotes) need them apart.
+    """
+    main: list[Token] = []
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    in_block = False
+    for token in tokens:
+        if token.type == "footnote_block_open":
+            in_block = True
+        elif token.type == "footnote_block_close":
+            in_block = False
+        elif token.type == "footnote_open":
+            current = notes.setdefault(int(token.meta["id"]), [])
+        elif token.type == "footnote_close":
+            current = None
+        elif in_block:
+            if current is not None:
+                current.append(token)
+        else:
+            main.append(token)
+    return main, notes
