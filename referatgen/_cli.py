@@ -70,9 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
     importer = sub.add_parser("import", help="lav mødefiler af eksisterende referater")
     importer.add_argument("files", nargs="+", metavar="FIL")
-    importer.add_argument("-o", "--output", metavar="MAPPE")
-    importer.add_argument("--stil", metavar="NAVN")
-    importer.add_argument("--to", choices=("yaml", "md"), default="yaml")
+    importer.add_argument("-o", "--output", metavar="MAPPE",
+                          help="hvor mødefilerne skrives (standard: filens egen mappe)")
+    importer.add_argument("--stil", metavar="NAVN",
+                          help="brug denne stil (navn eller mappe) i stedet for den, import vælger")
+    importer.add_argument("--to", choices=("yaml", "md"), default="yaml",
+                          help="yaml (standard) eller md")
     importer.add_argument("--force", action="store_true", help="overskriv eksisterende filer")
 
     find = sub.add_parser("find", help="find et sagsnummer i et bygget arkiv")

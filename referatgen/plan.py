@@ -22,6 +22,9 @@ BlockKind = Literal["text", "decision", "bilag", "group", "note"]
 CLOSED_BILAG = "Lukket bilag"
 INTERNAL_MARK = "INTERNT – indeholder lukkede punkter"
 NOT_PRESENT = "Følgende deltog ikke i behandlingen af punktet"
+#: Printed under a closed item's heading in the internal version, so a reader (and
+#: `referatgen import`) knows which content must not be published.
+CLOSED_ITEM_MARK = "Lukket punkt"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class PlannedItem:
     @property
     def heading(self) -> str:
         return f"Punkt {self.number}: {self.title}"
+
+    @property
+    def closed_mark(self) -> str | None:
+        return CLOSED_ITEM_MARK if self.closed and not self.redacted else None
 
 
 @dataclass(frozen=True)

@@ -279,3 +279,13 @@ def test_a_missing_font_is_reported_once(
         pytest.skip("fontconfig (fc-list) is not available to tell which fonts exist")
     assert err.count("skrifttypen 'Findes Ikke Sans' er ikke installeret") == 1
     assert "Side 1 af" in pages_text(tmp_path / "a" / "m.pdf")[0]  # built with a fallback
+
+
+def test_internal_version_marks_closed_items(tmp_path: Path) -> None:
+    path = build(MD_EXAMPLE, ["pdf"], tmp_path, BuildOptions(intern=True))[0]
+    texts = pages_text(path)
+    closed = next(t for t in texts if SENTINEL in t)
+    assert "Lukket punkt" in closed.splitlines()[:4]
+    public = pages_text(build(MD_EXAMPLE, ["pdf"], tmp_path)[0])
+    assert not any("Lukket punkt\n" in t.split("Punkt 4:", 1)[-1][:80] and SENTINEL in t
+                   for t in public)

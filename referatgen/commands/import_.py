@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         try:
-            result = import_file(path, args.stil)
+            result = import_file(path, args.stil, target.parent)
             write_atomic(target, result.text(fmt).encode("utf-8"))
         except ReferatgenError as exc:
             print(f"referatgen: {exc}", file=err)

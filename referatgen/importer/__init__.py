@@ -7,13 +7,16 @@ style and becomes the plain dict of the meeting-file format, which emit.py write
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import ReferatgenError
-from ..styles import Group, Style, StyleError, available_styles, resolve_style
+from ..load import FRONT_MATTER
+from ..styles import Group, Style, StyleError, available_styles, is_path_spec, resolve_style
 from .blocks import Block, Report, Source
 from .emit import section_markdown, to_markdown, to_yaml
 from .recognise import UNKNOWN_CLOSED_TITLE, ItemDraft, MeetingDraft, Recogniser
@@ -24,9 +27,10 @@ __all__ = ["SUFFIXES", "ImportResult", "import_file"]
 SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown")
 
 
-
 @dataclass
 class ImportResult:
+    """The meeting file's content, the style it got, and what the report says."""
+
     meeting: dict[str, Any]
     style: Style
     report: Report
@@ -59,16 +63,22 @@ def read_source(path: Path, report: Report) -> Source:
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
             report.notes.append("Filen er ikke UTF-8; den er læst som Windows-1252.")
+        front = FRONT_MATTER.match(text.lstrip("\ufeff").replace("\r\n", "\n"))
+        if front and re.search(r"(?m)^(organ|dato|punkter)\s*:", front.group(1) or ""):
+            raise ReferatgenError(
+                f"{path}: er allerede en mødefil (Markdown med forside). Brug "
+                "'referatgen check' eller 'referatgen convert --to yaml' i stedet.")
         return read_text(text, report)
     raise ReferatgenError(
         f"{path}: kan ikke importere filtypen '{path.suffix or '(ingen)'}'. "
         "referatgen import læser .pdf, .docx, .txt og .md.")
 
 
-def import_file(path: Path, stil: str | None = None) -> ImportResult:
-    """Read one published meeting and make the meeting file's content. Raises on failure."""
-    import time
+def import_file(path: Path, stil: str | None = None, folder: Path | None = None) -> ImportResult:
+    """Read one published meeting and make the meeting file's content. Raises on failure.
 
+    `stil` is --stil (a style's name or folder); `folder` is where the meeting file will
+    be written, so that a style folder can be named relative to it."""
     started = time.perf_counter()
     report = Report()
     if not path.is_file():
@@ -89,7 +99,12 @@ def import_file(path: Path, stil: str | None = None) -> ImportResult:
             "'REFERAT Direktionen d. 05-09-2022'.")
     style = choose_style(draft, stil, report)
     first = draft.items[0].number
-    meeting = build_meeting(draft, style, stil, report)
+    spec = stil
+    if stil is not None and is_path_spec(stil):
+        # The meeting file names the style folder relative to where the file lies.
+        spec = os.path.relpath(style.folders[0], (folder or path.parent).resolve())
+        spec = spec if spec.startswith(".") else f"./{spec}"
+    meeting = build_meeting(draft, style, spec, report)
     result = ImportResult(meeting, style, report, draft, first)
     result.seconds = time.perf_counter() - started
     result.summary = summary(draft, style, report)
@@ -274,9 +289,8 @@ def _item(item: ItemDraft, draft: MeetingDraft, style: Style, report: Report) ->
             else:
                 entries = []
                 for decision in decisions:
-                    entry: dict[str, Any] = {}
-                    if decision.dato is not None:
-                        entry["dato"] = decision.dato
+                    # Undated, it printed as the meeting's date (styles that show dates).
+                    entry: dict[str, Any] = {"dato": decision.dato or draft.dato}
                     organ = decision.organ
                     if organ is not None and organ.lower() == draft.organ.lower():
                         organ = draft.organ
@@ -342,12 +356,18 @@ def _toc_check(draft: MeetingDraft) -> list[str]:
             continue
         item = draft.items[index]
         names = {_norm(item.title), _norm(item.printed_title or "")}
-        if _norm(entry.title) not in names and not (item.closed and entry.closed
-                                                    and not entry.title):
+        cut = _norm(entry.title)
+        # Some systems cut a long title in the TOC instead of wrapping it: a cut line is
+        # long (its leader and page number fill the rest). A short one that stops early
+        # is a slip, and is reported.
+        shortened = len(cut) >= 60 and any(n.startswith(cut) for n in names)
+        if _norm(entry.title) not in names and not shortened and not (
+                item.closed and entry.closed and not entry.title):
             other = next((i for i in draft.items if _norm(i.title) == _norm(entry.title)), None)
             match = f"passer til punkt {other.number}" if other else "passer ikke til noget punkt"
-            out.append(f"Indholdsfortegnelsen: '{entry.title}' {match}; punkt {item.number} "
-                       f"hedder '{item.title}' (overskriften bruges).")
+            out.append(f"Indholdsfortegnelsen: '{entry.raw or entry.title}' {match}; punkt "
+                       f"{item.number} hedder '{item.title or UNKNOWN_CLOSED_TITLE}' "
+                       "(overskriften bruges).")
     if len(draft.toc) < len(draft.items):
         missing = ", ".join(str(i.number) for i in draft.items[len(draft.toc):])
         out.append(f"Indholdsfortegnelsen mangler punkt {missing}.")

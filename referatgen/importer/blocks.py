@@ -81,7 +81,6 @@ class Report:
     unplaced: list[str] = field(default_factory=list)
     #: Text left out on purpose (page furniture, repeated titles): named, never silent.
     dropped: list[str] = field(default_factory=list)
-    toc: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def drop(self, what: str, text: str, where: str = "") -> None:
@@ -146,17 +145,14 @@ def emphasis(text: str, bold: bool, italic: bool) -> str:
 
 def join_runs(runs: list[tuple[str, bool, bool]]) -> str:
     """Inline Markdown of runs (text, bold, italic); adjacent runs alike are merged first."""
-    merged: list[list[object]] = []
+    merged: list[tuple[str, bool, bool]] = []
     for text, bold, italic in runs:
         if not text:
             continue
-        if not text.strip() and merged:
-            # A space between two bold words stays inside the bold run.
-            merged[-1][0] = str(merged[-1][0]) + text
-            continue
-        if merged and merged[-1][1] == bold and merged[-1][2] == italic:
-            merged[-1][0] = str(merged[-1][0]) + text
+        # A space between two bold words stays inside the bold run.
+        if merged and (not text.strip() or merged[-1][1:] == (bold, italic)):
+            previous, was_bold, was_italic = merged[-1]
+            merged[-1] = (previous + text, was_bold, was_italic)
         else:
-            merged.append([text, bold, italic])
-    out = "".join(emphasis(str(t), bool(b), bool(i)) for t, b, i in merged)
-    return out
+            merged.append((text, bold, italic))
+    return "".join(emphasis(text, bold, italic) for text, bold, italic in merged)

@@ -84,6 +84,17 @@ class _Reader:
                 block = self._paragraph(element)
                 if block is not None:
                     blocks.append(block)
+                # Text boxes anchored in the paragraph: their text follows it.
+                for box in element.iter(f"{W}txbxContent"):
+                    if any(str(a.tag).endswith("}Fallback") for a in box.iterancestors()):
+                        continue  # the same box again, for programs without DrawingML
+                    for para in box.iter(f"{W}p"):
+                        inner = self._paragraph(para)
+                        if inner is not None:
+                            blocks.append(inner)
+                            self.report.notes.append(
+                                f"Tekst fra en tekstboks ({inner.where}) står efter afsnittet, "
+                                "den var forankret i.")
             elif element.tag == f"{W}tbl":
                 table = self._table(element)
                 if table is not None:
@@ -174,6 +185,10 @@ class _Reader:
             line = text.replace("\t", " ..... ")
             return Block("text", text=line, lines=[line], where=where, size=size)
         number = self.numbering.marker(props, style, self.styles)
+        if number is not None and level > 0 and number[0][0].isdigit():
+            # Word numbers the heading itself ("1." before "Godkendelse af dagsorden"):
+            # the number is part of what the page shows.
+            text = f"{number[0]} {text.strip()}"
         if number is not None and level == 0:
             marker, depth = number
             nested = re.search(r"\s([2-9])$", name)
@@ -283,15 +298,8 @@ class _Reader:
             if font is not None:
                 bold = bool(font.bold) if font.bold is not None else bold
                 italic = bool(font.italic) if font.italic is not None else italic
-        for tag, current in (("b", bold), ("i", italic)):
-            element = props.find(f"{W}{tag}")
-            if element is not None:
-                value = (element.get(f"{W}val") or "true").lower() not in _FALSE
-                if tag == "b":
-                    bold = value
-                else:
-                    italic = value
-            del current
+        bold = _toggle(props, "b", bold)
+        italic = _toggle(props, "i", italic)
         sz = _val(props, "sz")
         if sz and sz.isdigit():
             size = int(sz) / 2
@@ -445,6 +453,14 @@ def plain_bold(text: str) -> str:
     if stripped.startswith("**") and stripped.endswith("**") and len(stripped) > 4:
         return stripped[2:-2]
     return text
+
+
+def _toggle(props: Any, tag: str, inherited: bool) -> bool:
+    """<w:b/> is on, <w:b w:val="0"/> is off, no element keeps what the style says."""
+    element = props.find(f"{W}{tag}")
+    if element is None:
+        return inherited
+    return (element.get(f"{W}val") or "true").lower() not in _FALSE
 
 
 def _val(element: Any, tag: str) -> str | None:

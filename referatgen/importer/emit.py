@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .blocks import Block, escape_line_start
@@ -45,7 +46,8 @@ def section_markdown(blocks: list[Block]) -> str:
             del offsets[depth:]
             indent = offsets[depth - 1] if depth else 0
             marker = block.marker or "-"
-            list_lines.append(" " * indent + f"{marker} {relabel(block.text.strip())}")
+            text = escape_line_start(relabel(block.text.strip()))
+            list_lines.append(" " * indent + f"{marker} {text}")
             offsets.append(indent + len(marker) + 1)
             if block.notes:
                 flush_list()
@@ -64,10 +66,16 @@ def section_markdown(blocks: list[Block]) -> str:
         if block.notes:
             parts.append(_notes(block, relabel))
     flush_list()
-    return "\n\n".join(p for p in parts if p.strip()) + "\n"
+    text = "\n\n".join(p for p in parts if p.strip()) + "\n"
+    # Tabs and control characters have no place in a YAML block (nor in Markdown text).
+    text = _CONTROL.sub("", text.replace("\t", " "))
+    return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-def _notes(block: Block, relabel: Any) -> str:
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\ufeff]")
+
+
+def _notes(block: Block, relabel: Callable[[str], str]) -> str:
     lines = []
     for label, text in block.notes:
         lines.append(f"{relabel(f'[^{label}]')}: {' '.join(text.split())}")

@@ -82,8 +82,16 @@ def read_pdf(path: Path, report: Report) -> Source:
         raise
     except Exception as exc:
         # pdfminer reports a damaged or encrypted file through many exception types.
+        # pdfplumber wraps pdfminer's exception: the inner one names the cause.
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        name = type(inner).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise ReferatgenError(
+                f"{path}: PDF'en er beskyttet med adgangskode. Gem en kopi uden adgangskode, "
+                "og importér den.") from exc
         if type(exc).__module__.split(".")[0] in ("pdfminer", "pdfplumber"):
-            raise ReferatgenError(f"{path}: PDF'en kan ikke læses ({exc}).") from exc
+            raise ReferatgenError(
+                f"{path}: PDF'en kan ikke læses ({inner or name}). Er filen beskadiget?") from exc
         raise
     if not blocks:
         raise ReferatgenError(
@@ -91,6 +99,8 @@ def read_pdf(path: Path, report: Report) -> Source:
             "først gennem tekstgenkendelse (OCR).")
     if reader.images:
         report.dropped.append(f"billeder: {reader.images} (kun teksten importeres)")
+    if reader.turned:
+        report.dropped.append(f"lodret eller skrå tekst: {reader.turned} tegn (fx margennoter)")
     return Source(blocks, marked=True, levels=reader.tagged_headings)
 
 
@@ -103,6 +113,8 @@ class _Reader:
         self.heights: dict[int, float] = {}
         self.tagged_headings = False
         self.images = 0
+        #: Characters set on their side or at an angle (margin notes, stamps): not read.
+        self.turned = 0
 
     # -- one page ------------------------------------------------------------------------
 
@@ -111,6 +123,8 @@ class _Reader:
         self.images += len(page.images)
         levels = self._tag_levels(page)
         chars = [c for c in page.chars if c.get("upright", True) and c["text"] not in "\n\r"]
+        self.turned += sum(1 for c in page.chars if not c.get("upright", True)
+                           and str(c["text"]).strip())
         links = [((float(h["x0"]), float(h["top"]), float(h["x1"]), float(h["bottom"])),
                   str(h["uri"])) for h in page.hyperlinks if h.get("uri")]
         for char in chars:
@@ -339,9 +353,7 @@ class _Reader:
                         markers.append(line.x0)
                     current = _item_block(line, len(markers) - 1)
                 else:
-                    if not (current is None and markers and last is not None
-                            and line.x0 > markers[0] + 3):
-                        markers.clear()
+                    markers.clear()
                     current = Block("text", text=_own(line).replace("\t", " "),
                                     lines=[_own(line)], bold=line.bold, italic=line.italic,
                                     size=line.size, level=line.heading,

@@ -149,6 +149,26 @@ def _style_aliases() -> dict[str, str]:
 
 
 _ALIASES: dict[str, str] | None = None
+_GROUPS: frozenset[str] | None = None
+
+
+def _group_headings() -> frozenset[str]:
+    """Headings the styles print over a group of sections ("Sagsfremstilling")."""
+    global _GROUPS
+    if _GROUPS is None:
+        from pathlib import Path
+
+        from ..styles import Group, StyleError, available_styles, resolve_style
+
+        names: set[str] = set()
+        for name in available_styles():
+            try:
+                style = resolve_style(name, Path.cwd())
+            except StyleError:
+                continue
+            names |= {slot.heading.lower() for slot in style.order if isinstance(slot, Group)}
+        _GROUPS = frozenset(names)
+    return _GROUPS
 
 
 def _aliases() -> dict[str, str]:
@@ -164,6 +184,8 @@ def heading_key(text: str, organ: str | None = None) -> str | None:
     name = _norm(text)
     if not name or len(name) > 90:
         return None
+    # "2.1 Baggrund": a heading numbered by the document's outline.
+    name = re.sub(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=\D)", "", name)
     key = _aliases().get(name)
     if key is not None:
         return key
@@ -261,10 +283,13 @@ class ItemDraft:
 
 @dataclass
 class TocEntry:
+    #: The item's title, without its number and without a closed mark.
     title: str
     page: int | None
     closed: bool
     where: str
+    #: The title as the line has it (a closed mark kept), without its number.
+    raw: str = ""
 
 
 @dataclass
@@ -320,13 +345,13 @@ class Recogniser:
         toc_range = self._toc_range()
         front_end = toc_range[0] if toc_range else None
         self._title_and_type()
+        if toc_range:
+            self._toc(blocks[toc_range[0]:toc_range[1]])
         headings = self._item_headings(toc_range)
         first_item = headings[0].index if headings else len(blocks)
         if front_end is None or front_end > first_item:
             front_end = first_item
         self._front(blocks[:front_end])
-        if toc_range:
-            self._toc(blocks[toc_range[0]:min(toc_range[1], first_item)])
         for position, heading in enumerate(headings):
             end = headings[position + 1].index if position + 1 < len(headings) else len(blocks)
             self._item(heading, blocks[heading.index + heading.consumed:end])
@@ -433,7 +458,7 @@ class Recogniser:
         elif label in ("afbud", "fraværende", "fraværende med afbud", "fravær", "ikke til stede"):
             draft.afbud += _people(value)
         else:
-            draft.deltagere += _people(value, continuation=bool(draft.deltagere))
+            draft.deltagere += _people(value)
 
     # -- table of contents ---------------------------------------------------------------
 
@@ -447,7 +472,7 @@ class Recogniser:
             for i, block in enumerate(blocks[:60]):
                 if self._is_toc_block(block) and i + 1 < len(blocks) \
                         and self._is_toc_block(blocks[i + 1]):
-                    start = i - 1
+                    start = i
                     break
             if start is None:
                 return None
@@ -489,13 +514,14 @@ class Recogniser:
                     continue
                 title = f"{pending} {match.group('title')}".strip().rstrip(". …")
                 pending = ""
-                title = _toc_title(title)
+                raw = title = _toc_title(title)
                 closed_match = _CLOSED_TITLE.match(title) or _CLOSED_SUFFIX.match(title)
-                if closed_match:
+                closed = bool(closed_match) or title == UNKNOWN_CLOSED_TITLE
+                if closed:
                     # The entry without its mark: "Lukket: X" and "X (lukket)" are item X.
-                    title = (closed_match.group("title") or "").strip()
-                self.draft.toc.append(TocEntry(title, int(match.group("page")),
-                                               bool(closed_match), block.where))
+                    title = (closed_match.group("title") or "").strip() if closed_match else ""
+                self.draft.toc.append(TocEntry(title, int(match.group("page")), closed,
+                                               block.where, raw))
         if pending:
             self.report.unplaced.append(
                 f"{quote(pending)} i indholdsfortegnelsen er ikke en linje med sidetal; "
@@ -503,34 +529,13 @@ class Recogniser:
 
     # -- item headings -------------------------------------------------------------------
 
-    def _toc_titles(self) -> list[str]:
-        titles: list[str] = []
-        pending = ""
-        toc = self._toc_range()
-        if toc is None:
-            return titles
-        for block in self.blocks[toc[0]:toc[1]]:
-            for line in block.lines or [block.text]:
-                plain = toc_plain(line)
-                match = TOC_LINE.match(plain)
-                if not match:
-                    pending = f"{pending} {plain}".strip()
-                    continue
-                title = f"{pending} {match.group('title')}".strip().rstrip(". …")
-                pending = ""
-                titles.append(_norm(_toc_title(title)))
-        return titles
-
     def _item_headings(self, toc_range: tuple[int, int] | None) -> list[_Heading]:
         blocks = self.blocks
-        toc_titles = self._toc_titles()
-        start = toc_range[1] if toc_range else 0
-        # Before the TOC only the front page can stand; an item heading cannot.
+        toc_titles = [_norm(entry.raw) for entry in self.draft.toc]
         found: list[_Heading] = []
         expected: int | None = None
-        index = start
-        if toc_range is None:
-            index = 0
+        # Before and in the TOC stands only the front page; no item heading.
+        index = toc_range[1] if toc_range else 0
         while index < len(blocks):
             heading = self._heading_at(index, expected, toc_titles, len(found))
             if heading is None:
@@ -553,15 +558,11 @@ class Recogniser:
                 toc_titles[position] == _norm(title)
                 or toc_titles[position].startswith(_norm(title))):
             return True
-        following = self._next_text(index + 1)
-        if following is not None:
-            nxt = self.blocks[following]
+        if index + 1 < len(self.blocks):
+            nxt = self.blocks[index + 1]
             if SAGSNR_LINE.match(nxt.plain) or heading_key(nxt.plain) is not None:
                 return True
         return False
-
-    def _next_text(self, index: int) -> int | None:
-        return index if index < len(self.blocks) else None
 
     def _heading_at(self, index: int, expected: int | None, toc_titles: list[str],
                     position: int) -> _Heading | None:
@@ -713,6 +714,10 @@ class Recogniser:
                     # A heading with nothing under it: a group heading ("Sagsfremstilling"
                     # over Kalundborg's parts) or an empty section.
                     item.headings.append(block.plain)
+                    if _norm(block.plain) not in _group_headings():
+                        self.report.notes.append(
+                            f"Punkt {item.number}: overskriften '{block.plain}' ({block.where}) "
+                            "har ingen tekst og er udeladt.")
                     continue
                 item.headings.append(block.plain)
                 current, current_key, current_head = self._open(item, key, block)
@@ -756,12 +761,12 @@ class Recogniser:
                    later_keys: list[str | None]) -> bool:
         if any(k is not None and k != "bilag" for k in later_keys):
             return False  # a later standard section follows: this is inside the current one
-        if _norm(block.plain) in KNOWN_AFSNIT:
-            return True
         if section_head is None:
             return True
         if self.levels and block.level and section_head.level:
             return block.level <= section_head.level
+        if _norm(block.plain) in KNOWN_AFSNIT:
+            return True
         # Without levels: type larger than the section's heading is a heading of its rank.
         return bool(section_head.size and block.size and block.size > section_head.size + 0.4)
 
@@ -923,7 +928,7 @@ def _field_lines(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _people(value: str, continuation: bool = False) -> list[Person]:
+def _people(value: str) -> list[Person]:
     value = value.strip().rstrip(".")
     if not value or value.lower() in ("-", "ingen", "–"):
         return []

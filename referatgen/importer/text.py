@@ -22,6 +22,7 @@ from .recognise import (
     TOC_LINE,
     heading_key,
     is_item_heading_text,
+    toc_plain,
 )
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -82,7 +83,7 @@ def _inline_html(line: str, report: Report, number: int) -> str:
     if "<" in line:
         line = _TAG.sub(tag, line)
         line = line.replace("** **", " ").replace("****", "")
-    return line.replace("\t", "\t").rstrip()
+    return line.rstrip()
 
 
 def _page_key(line: str) -> str:
@@ -93,14 +94,20 @@ def _furniture(lines: list[str], report: Report) -> list[bool]:
     """Which lines to keep: page stamps and running headers go, and are named."""
     keep = [True] * len(lines)
     near_break: set[int] = set()
+    before_break: set[int] = set()
     for index, line in enumerate(lines):
         if "\f" in line:
-            # The lines around a form feed are where headers and footers print.
+            # The lines around a form feed are where headers and footers print; the line
+            # that holds it starts the next page.
+            if line.replace("\f", "").strip():
+                near_break.add(index)
             for step in (-1, 1):
                 seen, probe = 0, index + step
                 while 0 <= probe < len(lines) and seen < 2:
                     if lines[probe].strip():
                         near_break.add(probe)
+                        if step < 0:
+                            before_break.add(probe)
                         seen += 1
                     probe += step
     counts = Counter(_page_key(line) for line in lines if line.strip())
@@ -116,7 +123,9 @@ def _furniture(lines: list[str], report: Report) -> list[bool]:
             keep[index] = False
             stamps["sidetal"] += 1
             continue
-        repeated = counts[key] >= 2 and index in near_break
+        # A bare number is a page number at a page's foot, but an item's number at its top.
+        bare = re.fullmatch(r"\d{1,4}", stripped) is not None
+        repeated = counts[key] >= 2 and index in (before_break if bare else near_break)
         header_like = (counts[key] >= 3 and len(stripped) <= 80 and _looks_like_header(stripped))
         if (repeated or header_like) and not _is_structure(stripped):
             keep[index] = False
@@ -217,16 +226,18 @@ class _Reader:
                                      where=f"linje {number}"))
             return
         if self.in_toc:
-            if TOC_LINE.match(plain) or (self.para and not is_item_heading_text(plain)):
+            entry = toc_plain(stripped)
+            if TOC_LINE.match(entry) or (self.para and not is_item_heading_text(plain)):
                 # Each entry is its own block; a wrapped title joins its page number line.
                 self.flush_item()
-                if self.para and not TOC_LINE.match(plain_text(self.para[-1])):
-                    self.para.append(stripped.replace("\t", " "))
+                line_text = stripped.replace("\t", " ..... ")
+                if self.para and not TOC_LINE.match(toc_plain(self.para[-1])):
+                    self.para.append(line_text)
                 else:
                     self.flush_para()
-                    self.para = [stripped.replace("\t", " ")]
+                    self.para = [line_text]
                     self.para_start = number
-                if TOC_LINE.match(plain):
+                if TOC_LINE.match(entry):
                     self.flush_para()
                 return
             self.in_toc = False

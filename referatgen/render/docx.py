@@ -167,6 +167,8 @@ class _Built:
         self.add(heading)
         if item.sagsnr:
             self.add(_text_paragraph(item.sagsnr, "Sagsnummer"))
+        if item.closed_mark:
+            self.add(_text_paragraph(item.closed_mark, "Bemaerkning"))
         for block in item.blocks:
             self._block(block, 2)
 
