@@ -21,10 +21,10 @@ from docx.parts.story import StoryPart
 from docx.shared import Emu
 from markdown_it.token import Token
 
+from ..markdown import parse, split_footnotes
 from ..model import Text
 from ._docx_package import Footnotes, Numbering, list_indent
 from ._docx_xml import Element, el, paragraph, run, sub, val
-from .markdown import parse, split_footnotes
 
 Sink = Callable[[Element], None]
 

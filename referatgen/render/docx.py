@@ -273,7 +273,8 @@ class _Built:
         properties.revision = 1
         if document.intern:
             properties.content_status = "Intern"
-        when = self.when
+        # Core properties are UTC ("...Z"); the meeting's time is Danish local time.
+        when = _as_utc(self.when)
         properties.created = when
         properties.modified = when
 
@@ -310,3 +311,12 @@ def _text_paragraph(text: str, style: str) -> Element:
     return p
 
 
+def _as_utc(local: dt.datetime) -> dt.datetime:
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo("Europe/Copenhagen")
+    except (ImportError, KeyError, OSError):  # no time zone data: keep the wall time
+        return local
+    aware = local.replace(tzinfo=zone).astimezone(dt.UTC)
+    return aware.replace(tzinfo=None)

@@ -22,9 +22,9 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 from .._resources import resource_dir
+from ..markdown import parse, parser, split_footnotes
 from ..model import Text
 from ..plan import INTERNAL_MARK, Block, Document
-from .markdown import parse, parser, split_footnotes
 
 Mode = Literal["print", "screen"]
 
@@ -59,6 +59,13 @@ class _Rules(RendererHTML):
                       env: EnvType) -> str:
         return f"</h{self._level(tokens[idx])}>\n"
 
+    def ordered_list_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                          env: EnvType) -> str:
+        # "1)" lists keep their parenthesis in print, as the Word document keeps it.
+        if tokens[idx].markup == ")":
+            tokens[idx].attrSet("class", "paren")
+        return self.renderToken(tokens, idx, options, env)
+
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                    env: EnvType) -> str:
         # A wrapper lets a wide table scroll on a phone instead of widening the page.
@@ -92,7 +99,9 @@ class _MarkdownRenderer:
             print(f"referatgen: advarsel: billedet '{src}' bruges ikke: det ligger ikke i "
                   "mødets mappe.", file=sys.stderr)
             return f'<span class="missing-image">[{_escape(alt)}]</span>'
-        src = _data_uri(target) if self.mode == "screen" else target.as_uri()
+        # Embedded, not linked, in both modes: the output must not depend on where the
+        # meeting folder lies (same input, same bytes after a move).
+        src = _data_uri(target)
         return f'<img src="{_escape(src)}" alt="{_escape(alt)}">'
 
     def _local_file(self, src: str) -> Path | None:
@@ -127,14 +136,23 @@ class _MarkdownRenderer:
         return main
 
     def _inline_html(self, tokens: list[Token], env: dict[str, Any]) -> str:
-        # The back-link to the call makes no sense where the note stands at its call.
-        tokens = [t for t in tokens if t.type != "footnote_anchor"]
+        """A note's blocks as one run of inline text: a page float holds no lists.
+
+        List items become "– item" runs and paragraphs are joined; the back-link to the
+        call is dropped, since the note stands at its call.
+        """
+        parts: list[str] = []
+        prefix = ""
         for token in tokens:
-            for child in token.children or []:
-                if child.type == "footnote_anchor":
-                    child.type, child.content = "text", ""
-        html = self.html.render(tokens, parser().options, env)
-        return html.replace("<p>", "").replace("</p>\n", " ").replace("</p>", "").strip()
+            if token.type == "list_item_open":
+                prefix = "– "
+            elif token.type == "inline":
+                children = [c for c in token.children or [] if c.type != "footnote_anchor"]
+                text = self.html.renderInline(children, parser().options, env).strip()
+                if text:
+                    parts.append(prefix + text)
+                prefix = ""
+        return " ".join(parts)
 
 
 def _escape(text: str) -> str:
@@ -171,7 +189,8 @@ def render_html(document: Document, mode: Mode = "print", stylesheets: Sequence[
         header=f"{meeting.organ} {document.date_short}",
         created=meeting.dato.isoformat(),
         logo_src=_logo_src(document, mode),
-        stylesheets=[Markup(css) for css in stylesheets],
+        # "</" would end the <style> element early: CSS reads "<\/" the same way.
+        stylesheets=[Markup(css.replace("</", "<\\/")) for css in stylesheets],
     )
 
 
@@ -184,7 +203,7 @@ def _logo_src(document: Document, mode: Mode) -> str | None:
     logo = document.style.file(document.style.logo) if document.style.logo else None
     if logo is None:
         return None
-    return logo.as_uri() if mode == "print" else _data_uri(logo)
+    return _data_uri(logo)
 
 
 def render_html_file(document: Document) -> bytes:
