@@ -11,7 +11,6 @@ from .check import CheckResult, check_file
 from .diagnostics import Diagnostic, MeetingInvalid
 from .model import MeetingType
 from .plan import Document, Options, plan
-from .styles import resolve_style
 
 __all__ = ["BuildOptions", "build", "check_file", "output_name", "prepare"]
 
@@ -33,13 +32,10 @@ class BuildOptions(Options):
 def prepare(path: Path, options: BuildOptions = BuildOptions(),
             display: str | None = None) -> tuple[Document, list[Diagnostic]]:
     """Check a meeting file and plan the document; raise MeetingInvalid on errors."""
-    result: CheckResult = check_file(path, display)
-    if not result.ok or result.meeting is None:
+    result: CheckResult = check_file(path, display, options.stil)
+    if not result.ok or result.meeting is None or result.style is None:
         raise MeetingInvalid([d for d in result.diagnostics if d.severity == "error"])
     style = result.style
-    if options.stil is not None:
-        style = resolve_style(options.stil, Path.cwd())
-    assert style is not None
     return plan(result.meeting, style, options), result.diagnostics
 
 

@@ -113,6 +113,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ReferatgenError as exc:
         print(f"referatgen: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except BrokenPipeError:
+        # The reader (head, less) went away: nothing more to say, and no traceback.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         print("referatgen: afbrudt", file=sys.stderr)
         return 130

@@ -30,15 +30,20 @@ class CheckResult:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
-def check_file(path: Path, display: str | None = None) -> CheckResult:
+def check_file(path: Path, display: str | None = None, stil: str | None = None) -> CheckResult:
+    """Check one meeting file; `stil` checks it against another style than its own
+    (a name, or a folder relative to the current directory), as `build --stil` renders it."""
     loaded = load(path, display)
     meeting, diagnostics = build_model(loaded)
     if meeting is None:
         return CheckResult(None, None, diagnostics)
     style: Style | None = None
     try:
-        style = resolve_style(meeting.stil, meeting.folder)
+        style = (resolve_style(stil, Path.cwd()) if stil is not None
+                 else resolve_style(meeting.stil, meeting.folder))
     except StyleError as exc:
+        if stil is not None:
+            raise
         diagnostics.append(Diagnostic(
             loaded.source.display, meeting.stil_where.line, meeting.stil_where.column,
             "error", str(exc), "unknown-style",
@@ -92,6 +97,9 @@ class _Checker:
             self.item(item, number)
         if meeting.sted:
             self.cpr_plain(meeting.sted, meeting.sted_where or Where(1, 1))
+        self.cpr_plain(meeting.organ, meeting.organ_where)
+        if meeting.kommune:
+            self.cpr_plain(meeting.kommune, meeting.kommune_where or Where(1, 1))
         for person in (*meeting.deltagere, *meeting.afbud):
             self.cpr_plain(person.label(), person.where or Where(1, 1))
         return self.out
@@ -126,6 +134,14 @@ class _Checker:
                 self.file_reference(bilag.fil, bilag.fil_where, "Bilaget")
             if not item.lukket and not bilag.lukket:
                 self.cpr_plain(bilag.titel, bilag.where)
+                if bilag.fil:  # the file name is the attachment's name in the PDF
+                    self.cpr_plain(bilag.fil, bilag.fil_where or bilag.where)
+        if not item.lukket:
+            for decision in item.beslutning:
+                if decision.organ:
+                    self.cpr_plain(decision.organ, decision.where)
+            for name in item.deltog_ikke:
+                self.cpr_plain(name, item.deltog_ikke_where or item.where)
         for _label, text in item.texts():
             self.text(text, published=not item.lukket)
         if not item.lukket:
@@ -184,17 +200,40 @@ class _Checker:
                                 "---) er forbeholdt punkter og afsnit. Brug ### til en "
                                 "underoverskrift i teksten.", "heading-in-section")
                 previous_paragraph = bool(line.strip()) and not _BLOCK_START.match(line)
-        for index, line in enumerate(lines):
-            for match in _IMAGE.finditer(line):
-                group = 1 if match.group(1) is not None else 2
-                self.file_reference(match.group(group), text.position(index, match.start(group)),
-                                    "Billedet")
+        if "![" in text.markdown:
+            self.images(text, lines)
         if published:
             for index, line in enumerate(lines):
                 for match in _CPR.finditer(line):
                     self.cpr_found(match, text.position(index, match.start()))
         if "<" in text.markdown:
             self.raw_html(text)
+
+    def images(self, text: Text, lines: list[str]) -> None:
+        """Every image the renderer will see, found by the renderer's own parser.
+
+        Titles, brackets in the alt text and reference definitions ([r]: path) hide an
+        image from a pattern; markdown-it is imported only for texts with "![".
+        """
+        from urllib.parse import unquote
+
+        from .markdown import parse
+
+        found = [(child, token.map[0] if token.map else 0)
+                 for token in parse(text.markdown) for child in token.children or []
+                 if child.type == "image"]
+        for image, line_index in found:
+            src = unquote(str(image.attrs.get("src", "")))
+            # Point at the destination where it is written on the line; otherwise at the
+            # image's block (a reference definition may stand elsewhere).
+            for index in range(line_index, len(lines)):
+                written = lines[index].find(src)
+                if written >= 0:
+                    where = text.position(index, written)
+                    break
+            else:
+                where = text.position(line_index, 0)
+            self.file_reference(src, where, "Billedet")
 
     def cpr_plain(self, value: str, where: Where) -> None:
         for match in _CPR.finditer(value):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .diagnostics import Diagnostic
 
@@ -91,6 +91,9 @@ def load(path: Path, display: str | None = None) -> Loaded:
         return Loaded(source, None, [Diagnostic(display, line, column, "error", message, rule)])
 
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            # A pipe or a device would block or never end; only regular files are read.
+            return fail(1, 1, "Filen er ikke en almindelig fil. Angiv en mødefil.", "empty-file")
         data = path.read_bytes()
     except OSError as exc:
         # A file that cannot be read has no content to check; one finding, not a crash,
@@ -114,6 +117,14 @@ def load(path: Path, display: str | None = None) -> Loaded:
             "not-utf8",
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _FORBIDDEN.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        return fail(line, column,
+                    f"Filen indeholder et styretegn (U+{ord(control.group()):04X}), som ikke "
+                    "hører hjemme i en tekstfil. Er det den rigtige fil? Slet tegnet, eller "
+                    "gem filen igen som almindelig tekst (UTF-8).", "not-utf8")
     source.text = text
     if not text.strip():
         return fail(1, 1, "Filen er tom. Skriv mødets oplysninger og punkter i den.", "empty-file")
@@ -184,9 +195,8 @@ def parse_yaml(
         return None, [Diagnostic(display, 1 + line_offset, 1, "error", message, "yaml-syntax")]
     if node is None:
         return None, []
-    lines = text.split("\n")
     diagnostics: list[Diagnostic] = []
-    tree = _convert(node, text, lines, line_offset, display, diagnostics)
+    tree = _Converter(text, line_offset, display, diagnostics).convert(node)
     if diagnostics:
         return None, diagnostics
     return tree, []
@@ -220,61 +230,90 @@ def _yaml_message(problem: str) -> str:
     return f"YAML-fejl: {problem}. Ret indrykning og tegnsætning omkring dette sted."
 
 
-def _convert(
-    node: object, text: str, lines: list[str], offset: int, display: str,
-    diagnostics: list[Diagnostic],
-) -> Node:
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+# Characters XML (and so PDF metadata and Word) cannot hold; YAML escapes can produce them.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-    mark = node.start_mark  # type: ignore[attr-defined]
-    line, column = mark.line + 1 + offset, mark.column + 1
-    if isinstance(node, ScalarNode):
+
+class _Converter:
+    """Ruamel nodes to our positioned nodes, refusing what a meeting file cannot mean."""
+
+    def __init__(self, text: str, offset: int, display: str,
+                 diagnostics: list[Diagnostic]) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        self.offset = offset
+        self.display = display
+        self.diagnostics = diagnostics
+        # Nodes met so far: an alias is the same node met twice. Refusing it keeps a
+        # "billion laughs" file from expanding and a self-referring alias from looping.
+        self.seen: set[int] = set()
+        self.alias_reported = False
+
+    def error(self, line: int, column: int, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.display, line, column, "error", message, "yaml-syntax"))
+
+    def convert(self, node: object) -> Node:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        mark = node.start_mark  # type: ignore[attr-defined]
+        line, column = mark.line + 1 + self.offset, mark.column + 1
+        if id(node) in self.seen:
+            if not self.alias_reported:
+                self.alias_reported = True
+                self.error(line, column, "Ankre og aliaser (& og *) kan ikke bruges i en "
+                           "mødefil. Skriv teksten ud de steder, den skal stå.")
+            return Scalar("", line, column, "null")
+        self.seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, line, column)
+        if isinstance(node, SequenceNode):
+            return Sequence([self.convert(n) for n in node.value], line, column)
+        assert isinstance(node, MappingNode)
+        entries: dict[str, tuple[Scalar, Node]] = {}
+        for key_node, value_node in node.value:
+            key = self.convert(key_node)
+            if not isinstance(key, Scalar):
+                self.error(key.line, key.column,
+                           "En nøgle skal være et ord, ikke en liste eller mapping.")
+                continue
+            if key.value in entries:
+                first = entries[key.value][0]
+                self.error(key.line, key.column,
+                           f"Nøglen '{key.value}' står to gange (første gang i linje "
+                           f"{first.line}). Slet den ene, eller flet teksterne sammen.")
+                continue
+            entries[key.value] = (key, self.convert(value_node))
+        return Mapping(entries, line, column)
+
+    def scalar(self, node: Any, line: int, column: int) -> Scalar:
         tag = _TAGS.get(str(getattr(node.tag, "value", node.tag)), "str")
+        bad = _FORBIDDEN.search(node.value)
+        if bad:
+            self.error(line, column,
+                       f"Teksten indeholder et tegn, der ikke kan stå i et dokument "
+                       f"(U+{ord(bad.group()):04X}). Fjern escape-sekvensen (fx \\u eller "
+                       "\\x) og skriv tegnet direkte.")
+            return Scalar("", line, column, "null")
+        mark = node.start_mark
         style = node.style
         if style in ("|", ">"):
             body_line = mark.line + 1
-            body_column = (_literal_indent(node.value, lines, body_line) if style == "|"
-                           else _block_indent(lines, body_line))
+            body_column = (_literal_indent(node.value, self.lines, body_line) if style == "|"
+                           else _block_indent(self.lines, body_line))
             return Scalar(
                 node.value, line, column, tag,
-                body_line + 1 + offset, body_column + 1, exact_lines=style == "|",
+                body_line + 1 + self.offset, body_column + 1, exact_lines=style == "|",
             )
         quote = 1 if style in ("'", '"') else 0
         # Columns inside the value match the file only when the value is the text as
         # written: one line (YAML folds plain and quoted scalars that span lines) and no
         # escapes ('' or \t) that make the value shorter than its source.
-        written = text[mark.index + quote:node.end_mark.index - quote]
+        written = self.text[mark.index + quote:node.end_mark.index - quote]
         return Scalar(
             node.value, line, column, tag, line, column + quote,
             exact_lines=node.end_mark.line == mark.line and written == node.value,
         )
-    if isinstance(node, SequenceNode):
-        return Sequence(
-            [_convert(n, text, lines, offset, display, diagnostics) for n in node.value],
-            line, column,
-        )
-    assert isinstance(node, MappingNode)
-    entries: dict[str, tuple[Scalar, Node]] = {}
-    for key_node, value_node in node.value:
-        key = _convert(key_node, text, lines, offset, display, diagnostics)
-        if not isinstance(key, Scalar):
-            diagnostics.append(Diagnostic(
-                display, key.line, key.column, "error",
-                "En nøgle skal være et ord, ikke en liste eller mapping.", "yaml-syntax",
-            ))
-            continue
-        if key.value in entries:
-            first = entries[key.value][0]
-            diagnostics.append(Diagnostic(
-                display, key.line, key.column, "error",
-                f"Nøglen '{key.value}' står to gange (første gang i linje {first.line}). "
-                "Slet den ene, eller flet teksterne sammen.",
-                "yaml-syntax",
-            ))
-            continue
-        entries[key.value] = (key, _convert(value_node, text, lines, offset, display,
-                                            diagnostics))
-    return Mapping(entries, line, column)
 
 
 def _literal_indent(value: str, lines: list[str], start: int) -> int:

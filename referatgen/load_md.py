@@ -16,9 +16,13 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # CommonMark: an optional closing run of # must follow a space ("# Sag om C#" keeps its #).
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ITEM_KEY = re.compile(r"^([A-Za-zÆØÅæøå_]+)[ \t]*:[ \t]*(.*)$")
-_PUNKT = re.compile(r"^Punkt\s+(\d+)\s*[:.]\s*", re.I)
+_PUNKT = re.compile(r"^Punkt\s+(\d{1,6})\s*[:.]\s*", re.I)
+# "Beslutning <organ> den DD-MM-YYYY", and the forms secretaries also write: without
+# "den", with "i"/"d.", dots or slashes in the date, or no date at all. Any heading that
+# starts with the word Beslutning is a decision, so a dagsorden never prints one.
 _DECISION = re.compile(
-    r"^beslutning\s+(?P<organ>.+?)\s+den\s+(?P<dato>\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2})$",
+    r"^beslutning(?:\s+(?:i\s+|fra\s+)?(?P<organ>.+?))??"
+    r"(?:\s+(?:den\s+|d\.\s*)?(?P<dato>\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{2}-\d{2}))?$",
     re.I,
 )
 # A link destination as CommonMark writes it: bare, or in <...> when it holds spaces.
@@ -166,7 +170,7 @@ def _add_item_key(
     item: Mapping, match: re.Match[str], number: int, display: str,
     diagnostics: list[Diagnostic],
 ) -> None:
-    key, value = match.group(1), match.group(2).strip()
+    key, value = match.group(1).lower(), match.group(2).strip()
     key_scalar = Scalar(key, number, 1)
     value_column = match.start(2) + 1
     if key not in MD_ITEM_KEYS:
@@ -227,15 +231,16 @@ def _add_section(
         return Scalar(text, line, heading_column, "str", body_line, 1, exact_lines=True)
 
     decision = _DECISION.match(heading)
-    if decision:
-        organ = " ".join(decision.group("organ").split())
-        entries: dict[str, tuple[Scalar, Node]] = {
-            "dato": (Scalar("dato", line, 1), Scalar(_iso(decision.group("dato")), line,
-                                                    heading_column + decision.start("dato"))),
-            "organ": (Scalar("organ", line, 1), Scalar(organ, line,
-                                                      heading_column + decision.start("organ"))),
-            "tekst": (Scalar("tekst", line, 1), body_scalar()),
-        }
+    if decision and (decision.group("organ") or decision.group("dato")):
+        entries: dict[str, tuple[Scalar, Node]] = {}
+        if decision.group("dato"):
+            entries["dato"] = (Scalar("dato", line, 1), Scalar(
+                _iso(decision.group("dato")), line, heading_column + decision.start("dato")))
+        if decision.group("organ"):
+            organ = " ".join(decision.group("organ").split())
+            entries["organ"] = (Scalar("organ", line, 1), Scalar(
+                organ, line, heading_column + decision.start("organ")))
+        entries["tekst"] = (Scalar("tekst", line, 1), body_scalar())
         decisions.append(Mapping(entries, line, heading_column))
         return
     key = section_key_for_heading(heading)
@@ -326,7 +331,7 @@ def _duplicate_section(
 
 def _iso(day: str) -> str:
     """'03-02-2025' (as headings print it) -> '2025-02-03' (as the model reads dates)."""
-    parts = day.split("-")
+    parts = re.split(r"[-./]", day)
     if len(parts[0]) == 4:
         return day
     return f"{parts[2]}-{int(parts[1]):02d}-{int(parts[0]):02d}"

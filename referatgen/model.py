@@ -104,6 +104,7 @@ class Item:
     beslutning_where: Where | None = None
     bilag: list[Bilag] = field(default_factory=list)
     deltog_ikke: list[str] = field(default_factory=list)
+    deltog_ikke_where: Where | None = None
     afsnit: list[Afsnit] = field(default_factory=list)
     #: "Punkt N:" written in a Markdown heading: (N, where).
     punkt_label: tuple[int, Where] | None = None
@@ -129,6 +130,8 @@ class Meeting:
     sluttid: str | None = None
     sted: str | None = None
     sted_where: Where | None = None
+    organ_where: Where = Where(1, 1)
+    kommune_where: Where | None = None
     deltagere: list[Person] = field(default_factory=list)
     afbud: list[Person] = field(default_factory=list)
     første_punkt: int = 1
@@ -208,8 +211,17 @@ class _Builder:
         match = _DATE.match(value)
         if match:
             try:
-                return dt.date(int(match[1]), int(match[2]), int(match[3]))
+                day = dt.date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
+                day = None
+            if day is not None and not 1900 <= day.year <= 2100:
+                self.report(node, "error",
+                            f"{what} '{value}' ligger uden for årene 1900-2100. Ret årstallet.",
+                            "bad-date")
+                return None
+            if day is not None:
+                return day
+            else:
                 self.report(node, "error",
                             f"{what} '{value}' findes ikke i kalenderen. Ret dag eller måned.",
                             "bad-date")
@@ -240,9 +252,14 @@ class _Builder:
         return None
 
     def integer(self, node: Node, what: str) -> int | None:
-        if isinstance(node, Scalar) and node.tag == "int":
-            return int(node.value.replace("_", ""))
-        self.report(node, "error", f"{what} skal være et helt tal, fx 1.", "wrong-type")
+        # Decimal digits only, and few of them: YAML's 0x10 or a 5000-digit number would
+        # print as nonsense or not convert at all.
+        if isinstance(node, Scalar) and re.fullmatch(r"\+?\d{1,6}", node.value.strip()):
+            number = int(node.value.strip())
+            if number >= 1:
+                return number
+        self.report(node, "error", f"{what} skal være et helt tal fra 1 og op, fx 1.",
+                    "wrong-type")
         return None
 
     def names(self, node: Node, what: str) -> list[str]:
@@ -287,7 +304,8 @@ class _Builder:
 
     # -- keys ----------------------------------------------------------------------------
 
-    def keys(self, mapping: Mapping, allowed: tuple[str, ...], where: str) -> dict[str, Node]:
+    def keys(self, mapping: Mapping, allowed: tuple[str, ...], where: str,
+             elsewhere: tuple[tuple[str, ...], str] | None = None) -> dict[str, Node]:
         found: dict[str, Node] = {}
         for name, (key, value) in mapping.entries.items():
             if name in allowed:
@@ -296,8 +314,17 @@ class _Builder:
             import difflib  # only on this error path: it costs a commit hook's start-up
 
             guess = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.6)
-            hint = (f" Mente du '{guess[0]}'?" if guess
-                    else f" Gyldige nøgler: {', '.join(allowed)}.")
+            other = (difflib.get_close_matches(name.lower(), elsewhere[0], n=1, cutoff=0.75)
+                     if elsewhere else [])
+            if other and (not guess or other[0] == name.lower()
+                          or difflib.SequenceMatcher(None, name, other[0]).ratio()
+                          > difflib.SequenceMatcher(None, name, guess[0]).ratio()):
+                assert elsewhere is not None
+                hint = f" '{other[0]}' hører til {elsewhere[1]}: ryk den ind under punktet."
+            elif guess:
+                hint = f" Mente du '{guess[0]}'?"
+            else:
+                hint = f" Gyldige nøgler: {', '.join(allowed)}."
             self.report(key, "error", f"Ukendt nøgle '{name}' i {where}.{hint}", "unknown-key")
         return found
 
@@ -315,7 +342,7 @@ class _Builder:
     # -- meeting -------------------------------------------------------------------------
 
     def meeting(self, root: Mapping) -> Meeting:
-        found = self.keys(root, MEETING_KEYS, "mødet")
+        found = self.keys(root, MEETING_KEYS, "mødet", (ITEM_KEYS, "et punkt"))
         organ_node = self.require(root, found, "organ", "mødet",
                                   "Skriv fx 'organ: Direktionen'.")
         dato_node = self.require(root, found, "dato", "mødet", "Skriv fx 'dato: 2022-09-05'.")
@@ -328,6 +355,8 @@ class _Builder:
                         "missing-key")
         dato = self.date(dato_node, "dato") if dato_node else None
         meeting = Meeting(self.source, organ.strip(), dato or dt.date.min)
+        if organ_node is not None:
+            meeting.organ_where = Where(organ_node.line, organ_node.column)
         if "type" in found:
             kind = (self.text_value(found["type"], "type") or "").strip().lower()
             if kind in ("referat", "dagsorden"):
@@ -340,6 +369,7 @@ class _Builder:
             meeting.stil_where = Where(found["stil"].line, found["stil"].column)
         if "kommune" in found:
             meeting.kommune = self.text_value(found["kommune"], "kommune")
+            meeting.kommune_where = Where(found["kommune"].line, found["kommune"].column)
         for key in ("tid", "sluttid"):
             if key in found:
                 setattr(meeting, key, self.time(found[key], key))
@@ -418,6 +448,7 @@ class _Builder:
             item.bilag = self.bilag(found["bilag"])
         if "deltog_ikke" in found:
             item.deltog_ikke = self.names(found["deltog_ikke"], "deltog_ikke")
+            item.deltog_ikke_where = Where(found["deltog_ikke"].line, found["deltog_ikke"].column)
         if "afsnit" in found:
             item.afsnit = self.afsnit(found["afsnit"])
         return item
@@ -474,6 +505,11 @@ class _Builder:
                 fil_where = (Where(fields["fil"].line, fields["fil"].column)
                              if "fil" in fields else None)
                 lukket = self.boolean(fields["lukket"], "lukket") if "lukket" in fields else False
+                if fil is not None and not fil.strip():
+                    self.report(fields["fil"], "error",
+                                "fil er tom. Skriv stien til bilagets fil, eller slet 'fil:'.",
+                                "missing-key")
+                    fil = None
                 if titel or fil:
                     out.append(Bilag(titel.strip() or Path(fil or "").name, where,
                                      fil.strip() if fil else None, fil_where, lukket))

@@ -8,7 +8,7 @@ a closed item shows, so the renderers cannot leak what the plan leaves out.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -140,10 +140,6 @@ def plan(meeting: Meeting, style: Style, options: Options = Options()) -> Docume
         front.append(("Mødedeltagere", ", ".join(p.label() for p in meeting.deltagere)))
     if meeting.afbud:
         front.append(("Afbud", ", ".join(p.label() for p in meeting.afbud)))
-    digest = hashlib.sha256()
-    for part in (meeting.source.text, repr(style), kind, str(options.intern), __version__):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
     return Document(
         meeting=meeting,
         style=style,
@@ -155,8 +151,41 @@ def plan(meeting: Meeting, style: Style, options: Options = Options()) -> Docume
         date_short=date_short,
         front=tuple(front),
         items=items,
-        identifier=digest.hexdigest()[:32],
+        identifier=_fingerprint(kind, options.intern, meeting, style, front, items),
     )
+
+
+def _fingerprint(kind: MeetingType, intern: bool, meeting: Meeting, style: Style,
+                 front: list[tuple[str, str]], items: tuple[PlannedItem, ...]) -> str:
+    """A document id from what the version shows, so it is the same wherever the files lie
+    and, in the public version, tells nothing about a closed item's hidden text."""
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            digest.update(str(part).encode("utf-8"))
+            digest.update(b"\0")
+
+    add(__version__, kind, intern, meeting.organ, meeting.dato, meeting.kommune, front)
+    add(replace(style, folders=()))
+    for name in style.css:
+        path = style.file(name)
+        add(hashlib.sha256(path.read_bytes()).hexdigest() if path else name)
+
+    def blocks(items: tuple[Block, ...]) -> None:
+        for block in items:
+            add(block.kind, block.key, block.heading, block.note,
+                block.text.markdown if block.text else None)
+            for bilag in block.bilag:
+                add(bilag.title, bilag.closed,
+                    hashlib.sha256(bilag.path.read_bytes()).hexdigest()
+                    if bilag.path and bilag.path.is_file() else None)
+            blocks(block.children)
+
+    for item in items:
+        add(item.number, item.title, item.sagsnr, item.closed, item.redacted)
+        blocks(item.blocks)
+    return digest.hexdigest()[:32]
 
 
 def public_title(item: Item, style: Style) -> str:

@@ -68,10 +68,14 @@ class Style:
     docx: dict[str, Any] = field(default_factory=dict)
 
     def file(self, name: str) -> Path | None:
-        """A file of the style, from the style itself or the nearest parent that has it."""
+        """A file of the style, from the style itself or the nearest parent that has it.
+
+        Only files inside a style folder: a style may not make the renderer read
+        /etc/passwd as its logo or ../../secret.css as its stylesheet.
+        """
         for folder in self.folders:
-            candidate = folder / name
-            if candidate.is_file():
+            candidate = (folder / name).resolve()
+            if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
                 return candidate
         return None
 
@@ -198,7 +202,11 @@ def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
         return value
 
     base = parent or Style(name="", folders=())
-    headings = {**base.headings, **{k: str(v) for k, v in mapping("overskrifter").items()}}
+    own_headings = mapping("overskrifter")
+    bad = [k for k, v in own_headings.items() if not isinstance(v, str | int | float)]
+    if bad:
+        raise fail(f"overskriften for '{bad[0]}' skal være tekst.")
+    headings = {**base.headings, **{k: str(v) for k, v in own_headings.items()}}
     if "rækkefølge" in data:
         if not isinstance(data["rækkefølge"], list):
             raise fail("'rækkefølge' skal være en liste af afsnitsnøgler.")
@@ -215,9 +223,9 @@ def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
     decision = text("beslutning_overskrift", base.decision_heading) or "Beslutning"
     try:
         decision.format(organ="", dato="")
-    except (KeyError, IndexError, ValueError) as exc:
+    except Exception as exc:  # any formatting error is the style's mistake
         raise fail("'beslutning_overskrift' må kun indeholde {organ} og {dato}.") from exc
-    return Style(
+    style = Style(
         name=text("navn", folder.name) or folder.name,
         folders=(folder, *base.folders),
         kommune=text("kommune", base.kommune),
@@ -232,17 +240,32 @@ def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
         logo=text("logo", base.logo),
         docx={**base.docx, **mapping("docx")},
     )
+    for name in (*style.css, *([style.logo] if style.logo else [])):
+        if style.file(name) is None:
+            raise fail(f"filen '{name}' findes ikke i stilens mappe (eller dens forældres). "
+                       "Filer skal ligge i stilens egen mappe.")
+    return style
 
 
 def _parse_order(raw: list[Any], folder: Path) -> tuple[Slot, ...]:
     slots: list[Slot] = []
+    placed: list[str] = []
+    known = (*SECTION_KEYS, "afsnit")
     for entry in raw:
+        listed: list[Any] = ([entry] if isinstance(entry, str) else
+                             list(entry.get("afsnit", [])) if isinstance(entry, dict) else [])
+        for key in listed:
+            if key not in known:
+                raise StyleError(f"{folder / 'style.yaml'}: ukendt afsnit '{key}' i rækkefølge. "
+                                 f"Kendte: {', '.join(known)}.")
+            if key in placed:
+                raise StyleError(f"{folder / 'style.yaml'}: '{key}' står to gange i rækkefølge.")
+            placed.append(key)
         if isinstance(entry, str):
             slots.append(entry)
         elif (isinstance(entry, dict) and "gruppe" in entry
               and isinstance(entry.get("afsnit", []), list)):
-            keys = tuple(str(k) for k in entry.get("afsnit", []))
-            slots.append(Group(str(entry["gruppe"]), keys))
+            slots.append(Group(str(entry["gruppe"]), tuple(str(k) for k in listed)))
         else:
             raise StyleError(f"{folder / 'style.yaml'}: ukendt post i rækkefølge: {entry!r}")
     return tuple(slots)

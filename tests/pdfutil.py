@@ -12,8 +12,12 @@ TOC_LINE = re.compile(r"^(?P<title>.+?)\s*\.{3,}\s*(?P<page>\d+)\s*$")
 
 
 def pages_text(path: Path) -> list[str]:
-    reader = pypdf.PdfReader(path)
-    return [page.extract_text() or "" for page in reader.pages]
+    """Text per page in reading order on the page (top to bottom, left to right), as a
+    person reads it, whatever order the PDF draws it in."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
 
 
 def heading_pages(texts: list[str]) -> dict[int, int]:
@@ -27,10 +31,11 @@ def heading_pages(texts: list[str]) -> dict[int, int]:
 
 def toc_entries(texts: list[str]) -> list[tuple[str, int]]:
     """(title, page) of each TOC line, read from the page that holds the TOC."""
-    toc_page = next(t for t in texts if t.lstrip().startswith("Indholdsfortegnelse"))
+    toc_page = next(t for t in texts if "Indholdsfortegnelse" in t.splitlines())
+    lines = toc_page.splitlines()
     entries: list[tuple[str, int]] = []
     pending = ""
-    for line in toc_page.splitlines()[1:]:
+    for line in lines[lines.index("Indholdsfortegnelse") + 1:]:
         match = TOC_LINE.match((pending + " " + line).strip() if pending else line.strip())
         if match:
             entries.append((match.group("title").strip(), int(match.group("page"))))

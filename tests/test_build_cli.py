@@ -87,7 +87,7 @@ def test_unwritable_output_folder_is_a_clear_error(
 
 
 def test_unknown_format_and_variant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run("build", str(EXAMPLE), "--format", "odt", "-o", str(tmp_path)) == 1
+    assert run("build", str(EXAMPLE), "--format", "odt", "-o", str(tmp_path)) == 2
     assert "Ukendt format: odt" in capsys.readouterr().err
     assert run("build", str(EXAMPLE), "--format", "pdf", "--pdf-variant", "pdf/z-9",
                "-o", str(tmp_path)) == 1

@@ -32,7 +32,8 @@ def test_toc_numbers_are_the_pages_of_the_headings(built: dict[str, Path], examp
     document, _ = prepare(ROOT / "examples" / example)
     entries = toc_entries(texts)
     headings = heading_pages(texts)
-    assert [t for t, _ in entries] == [i.title for i in document.items]
+    # A title's own final period merges with the dotted leader in the extracted text.
+    assert [t.rstrip(".") for t, _ in entries] == [i.title.rstrip(".") for i in document.items]
     for item, (_title, page) in zip(document.items, entries, strict=True):
         assert headings[item.number] == page, item.heading
     # The layout of the seeds: front page, TOC page, first item on page 3.

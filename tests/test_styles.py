@@ -33,10 +33,11 @@ def test_builtin_styles_resolve_with_their_parents() -> None:
 def test_a_users_style_extends_and_overrides_files(tmp_path: Path) -> None:
     folder = _style(tmp_path, "extends: htk\nkommune: Min Kommune\ncss: [min.css]\n")
     (folder / "htk.css").write_text("/* own */", "utf-8")
+    (folder / "min.css").write_text("/* more */", "utf-8")
     style = resolve_style(str(folder), tmp_path)
     assert style.kommune == "Min Kommune"
     assert style.sagsnr_pattern == r"^\d{2}/\d{1,6}$"
-    assert style.file("htk.css") == folder / "htk.css"  # own file first
+    assert style.file("htk.css") == (folder / "htk.css").resolve()  # own file first
     assert style.file("style.css") is not None  # then the parents'
     assert style.css[-1] == "min.css"
 
@@ -58,6 +59,13 @@ def test_style_path_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         ("farve: rød\n", "ukendte nøgler: farve"),
         ("extends: findes-ikke\n", "Stilen 'findes-ikke' findes ikke"),
         ("extends: ../min\n", "arver fra sig selv"),
+        ("extends: standard\ncss: [mangler.css]\n", "filen 'mangler.css' findes ikke"),
+        ("extends: standard\ncss: [/etc/hostname]\n", "filen '/etc/hostname' findes ikke"),
+        ("extends: standard\nlogo: ../../../etc/passwd\n", "findes ikke i stilens mappe"),
+        ("rækkefølge: [baggrund, baggrund]\n", "'baggrund' står to gange"),
+        ("rækkefølge: [baggrnd]\n", "ukendt afsnit 'baggrnd'"),
+        ("overskrifter: {resume: [a]}\n", "overskriften for 'resume' skal være tekst"),
+        ("beslutning_overskrift: 'B {dato.x}'\n", "kun indeholde {organ} og {dato}"),
     ],
 )
 def test_broken_styles_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:

@@ -40,7 +40,11 @@ def run(args: argparse.Namespace) -> int:
         from ..batch import run_batch
 
         return run_batch(args)
-    formats = parse_formats(args.format)
+    try:
+        formats = parse_formats(args.format)
+    except ReferatgenError as exc:
+        print(f"referatgen: {exc}", file=sys.stderr)
+        return 2  # a usage error, like any other wrong option
     options = options_from(args)
     failed = False
     for name in args.files:
