@@ -66,9 +66,11 @@ def build(
     path = Path(path)
     document, _warnings = prepare(path, options)
     folder = Path(output_dir) if output_dir is not None else path.parent
+    # Every format is rendered before any is written: a DOCX that fails must not leave
+    # a new PDF beside the old DOCX.
+    rendered = [(fmt, render(document, fmt, options)) for fmt in formats]
     written: list[Path] = []
-    for fmt in formats:
-        data = render(document, fmt, options)
+    for fmt, data in rendered:
         target = folder / output_name(path, fmt, document.meeting.type, options)
         write_atomic(target, data)
         written.append(target)

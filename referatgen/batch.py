@@ -64,7 +64,11 @@ def available_cores() -> int:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    formats = parse_formats(args.format)
+    try:
+        formats = parse_formats(args.format)
+    except ReferatgenError as exc:
+        print(f"referatgen: {exc}", file=sys.stderr)
+        return EXIT_USAGE  # a wrong option, as in the single-file build
     problem = _usage_problem(args)
     if problem is not None:
         print(f"referatgen build: fejl: {problem}", file=sys.stderr)
@@ -213,23 +217,28 @@ class _Run:
         for display, message in self.discovery.problems:
             self.tally.failed.append(_Failure(display, [f"{display}: {message}"]))
         jobs = self._plan()
-        if jobs:
-            self._execute(jobs)
-        try:
-            self._finish()
-        except ReferatgenError as exc:
-            self.tally.fatal = self.tally.fatal or str(exc)
+        # From here on a signal is a request: the books are always written at the end.
+        with _StopSignals() as signals:
+            if jobs:
+                self._execute(jobs, signals)
+            try:
+                self._finish()
+            except ReferatgenError as exc:
+                self.tally.fatal = self.tally.fatal or str(exc)
         return self._summary()
 
     def _clean_temp_files(self) -> None:
-        # Only stale ones can exist: the lock keeps other runs out of this folder.
+        # Only stale ones can exist: the lock keeps other runs out of this folder, and
+        # this run's local workers have stopped when it is called again at the end (a
+        # worker that died, or was stopped, leaves its temporary file behind). Dask tasks
+        # cancelled while running may still be writing, so theirs wait for the next run.
         removed = 0
         for path in temp_files(self.out):
             with contextlib.suppress(OSError):
                 path.unlink()
                 removed += 1
         if removed and self.verbose:
-            print(f"fjernede {removed} midlertidige filer fra en afbrudt kørsel")
+            print(f"fjernede {removed} efterladte midlertidige filer (.*.tmp)")
 
     def _load_manifest(self) -> Manifest:
         try:
@@ -279,10 +288,10 @@ class _Run:
         workers = self.args.jobs if self.args.jobs is not None else available_cores()
         return LocalPool(min(workers, len(jobs)), self.formats)
 
-    def _execute(self, jobs: Sequence[Job]) -> None:
+    def _execute(self, jobs: Sequence[Job], signals: _StopSignals) -> None:
         executor = self._executor(jobs)
         progress = _Progress(len(jobs), len(self.tally.fresh))
-        with _StopSignals() as signals, progress:
+        with progress:
             def stop() -> int:
                 if signals.count > signals.seen:
                     signals.seen = signals.count
@@ -294,12 +303,16 @@ class _Run:
                     return min(signals.count, 2)
                 return 1 if self.tally.fatal is not None else 0
 
+            processed = 0
             try:
                 for result in executor.results(jobs, stop):
+                    processed += 1
                     self._record(result, progress)
             except BaseException:
                 executor.kill()
                 raise
+        if processed == len(jobs):
+            self.tally.interrupted = False  # the signal came as the last meeting finished
 
     def _record(self, result: JobResult, progress: _Progress) -> None:
         found = self.by_rel.get(result.rel)
@@ -339,6 +352,8 @@ class _Run:
         self.manifest.meetings[result.rel] = entry
 
     def _finish(self) -> None:
+        if getattr(self.args, "executor", "local") != "dask":
+            self._clean_temp_files()
         records: list[dict[str, Any]] = []
         for rel, entry in list(self.manifest.meetings.items()):
             if rel not in self.by_rel and not Path(entry.source).is_file():

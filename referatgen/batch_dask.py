@@ -45,13 +45,18 @@ class DaskPool:
             self.close()
 
     def _results(self, jobs: Sequence[Job], stop: Callable[[], int]) -> Iterator[JobResult]:
+        from distributed import as_completed
+
         # pure=False: the same meeting built again is new work, not a cached result.
         futures: list[Any] = self.client.map(run_job, list(jobs), pure=False)
-        waiting: dict[Any, Job] = dict(zip(futures, jobs, strict=True))
-        while waiting:
-            done = [f for f in waiting if f.done()]
-            for future in done:
-                job = waiting.pop(future)
+        by_key: dict[str, Job] = {f.key: job for f, job in zip(futures, jobs, strict=True)}
+        pending: set[str] = set(by_key)
+        ready: Any = as_completed(futures, loop=self.client.loop)  # type: ignore[no-untyped-call]
+        while pending:
+            batch: list[Any] = ready.next_batch(block=False)
+            for future in batch:
+                job = by_key[future.key]
+                pending.discard(future.key)
                 if future.cancelled():
                     continue
                 try:
@@ -59,11 +64,12 @@ class DaskPool:
                 except Exception as exc:  # KilledWorker, a lost connection: that meeting fails
                     result = crashed(job, f"Dask-jobbet fejlede: {type(exc).__name__}: {exc}")
                 yield result
-            if stop() and waiting:
+            if stop() and pending:
                 # A running task cannot be stopped; its output is still written atomically.
-                self.client.cancel(list(waiting))  # type: ignore[no-untyped-call]
+                unfinished = [f for f in futures if f.key in pending]
+                self.client.cancel(unfinished)  # type: ignore[no-untyped-call]
                 return
-            if not done:
+            if not batch:
                 time.sleep(POLL)
 
     def kill(self) -> None:

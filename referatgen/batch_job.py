@@ -26,13 +26,16 @@ from .diagnostics import MeetingInvalid, ReferatgenError
 from .manifest import FileState, Hasher, deps_digest, sha256_bytes
 from .model import Meeting
 from .plan import Document, public_title
-from .styles import search_path
+from .styles import clear_cache, search_path
 from .write import write_atomic
 
 #: Output names at the top of OUT that belong to the archive, not to a meeting.
 RESERVED = ("index.html", "index.json")
 #: Storage errors after which no other job can succeed either: the run stops.
 FATAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+#: Style folder -> its state when this process last loaded it.
+_seen_styles: dict[str, FileState] = {}
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,20 @@ def _build(job: Job, result: JobResult) -> None:
     # different hash and builds again, never the other way round.
     deps = {job.source: hasher.state(job.source)}
     document, diagnostics = prepare(source, job.options, job.display)
+    styles = {str(f.resolve()): hasher.state(str(f.resolve()), folder=True)
+              for f in document.style.folders}
+    if any(_seen_styles.get(path) != state for path, state in styles.items()):
+        # A worker lives for many meetings (on Dask, for many runs) and styles.py caches
+        # each style it loads: a style new to this job's bookkeeping, or changed since,
+        # must be read afresh, or the output and its recorded hashes would disagree.
+        clear_cache()
+        document, diagnostics = prepare(source, job.options, job.display)
+    _seen_styles.update(styles)
     result.warnings += [d.format() for d in diagnostics if d.severity == "warning"]
     for path in _inputs(document.meeting):
         deps[str(path)] = hasher.state(str(path))
+    deps.update(styles)
     for folder in document.style.folders:
-        folder_path = str(folder.resolve())
-        deps[folder_path] = hasher.state(folder_path, folder=True)
         # A style of the same name placed earlier on the search path later would be
         # chosen instead: its absence is an input too.
         for root in search_path():
@@ -153,7 +164,7 @@ def _build(job: Job, result: JobResult) -> None:
 
 def _inputs(meeting: Meeting) -> list[Path]:
     """Files the outputs are made from besides the meeting and its style: bilag, images."""
-    from .render.markdown import parse
+    from .markdown import parse
 
     folder = meeting.folder
     paths: set[Path] = set()

@@ -17,7 +17,7 @@ import os
 import signal
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -29,6 +29,8 @@ from .batch_job import Job, JobResult, run_job
 MAX_CRASHES = 2
 #: Seconds between looks at the stop flag while waiting for results.
 POLL = 0.2
+#: Jobs handed to the pool per worker at a time (one running, the rest queued).
+IN_FLIGHT_PER_WORKER = 3
 
 _started: SimpleQueue[str] | None = None
 
@@ -91,29 +93,41 @@ class LocalPool:
         self.formats = tuple(formats)
         self._pool: ProcessPoolExecutor | None = None
 
-    def _start(self, jobs: Sequence[Job]) -> tuple[dict[Future[JobResult], Job],
-                                                  SimpleQueue[str]]:
+    def _start(self, count: int) -> tuple[ProcessPoolExecutor, SimpleQueue[str]]:
         context = multiprocessing.get_context("spawn")
         started: SimpleQueue[str] = context.SimpleQueue()
         self._pool = ProcessPoolExecutor(
-            max_workers=min(self.workers, len(jobs)), mp_context=context,
+            max_workers=min(self.workers, count), mp_context=context,
             initializer=_init_worker, initargs=(self.formats, started, os.getpid()),
         )
-        return {self._pool.submit(_run, job): job for job in jobs}, started
+        return self._pool, started
 
     def results(self, jobs: Sequence[Job], stop: Callable[[], int]) -> Iterator[JobResult]:
         pending = list(jobs)
         crashes: Counter[str] = Counter()
         stopping = False
+        # Only a few jobs per worker are handed to the pool at a time: waiting then costs
+        # the same for ten meetings or a hundred thousand, and a stop cancels little.
+        limit = self.workers * IN_FLIGHT_PER_WORKER
         try:
             while pending and not stopping:
-                futures, started = self._start(pending)
+                pool, started = self._start(len(pending))
+                queue = deque(pending)
                 pending = []
+                futures: dict[Future[JobResult], Job] = {}
                 finished: set[str] = set()
-                waiting = set(futures)
+                waiting: set[Future[JobResult]] = set()
                 broken = False
-                while waiting:
+                while queue or waiting:
+                    while queue and len(waiting) < limit and not stopping:
+                        job = queue.popleft()
+                        future = pool.submit(_run, job)
+                        futures[future] = job
+                        waiting.add(future)
                     done, waiting = wait(waiting, timeout=POLL, return_when=FIRST_COMPLETED)
+                    # shutdown(cancel_futures=True) cancels without notifying waiters:
+                    # wait() would report those futures as pending forever.
+                    waiting = {f for f in waiting if not f.cancelled()}
                     for future in done:
                         if future.cancelled():
                             continue
@@ -130,13 +144,14 @@ class LocalPool:
                         return
                     if level == 1 and not stopping:
                         stopping = True
-                        assert self._pool is not None
-                        self._pool.shutdown(wait=False, cancel_futures=True)
+                        queue.clear()
+                        pool.shutdown(wait=False, cancel_futures=True)
                     if broken:
                         break
                 if broken:
                     yield from self._after_crash(futures, started, finished, crashes, pending,
                                                  stopping)
+                    pending.extend(queue)
                 self._shutdown()
         finally:
             self._shutdown()

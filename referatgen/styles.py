@@ -127,6 +127,11 @@ def available_styles() -> list[str]:
     return sorted(names)
 
 
+def clear_cache() -> None:
+    """Forget the styles read so far: a long-lived worker must see an edited style.yaml."""
+    _load_folder.cache_clear()
+
+
 def resolve_style(spec: str, base: Path) -> Style:
     folder = find_style_folder(spec, base)
     if folder is None:
