@@ -11,6 +11,7 @@ used. Target: ratio <= 1.15. Also reports the peak memory of the 150-item build.
 from __future__ import annotations
 
 import argparse
+import copy
 import shutil
 import statistics
 import subprocess
@@ -37,7 +38,7 @@ def generated_meeting(folder: Path, items: int = 150) -> Path:
     pool = [p for p in source["punkter"] if not p.get("lukket")]
     punkter = []
     for index in range(items):
-        item = dict(pool[index % len(pool)])
+        item = copy.deepcopy(pool[index % len(pool)])  # shared objects would dump as aliases
         item["titel"] = f"{item['titel']} ({index + 1})"
         punkter.append(item)
     source["punkter"] = punkter

@@ -132,8 +132,8 @@ def plan(meeting: Meeting, style: Style, options: Options = Options()) -> Docume
         _plan_item(meeting, style, item, meeting.første_punkt + index, kind, options.intern)
         for index, item in enumerate(meeting.punkter)
     )
-    front: list[tuple[str, str]] = [
-        ("Mødedato", long_date(meeting.dato, meeting.tid, meeting.sluttid))]
+    date_long = long_date(meeting.dato, meeting.tid, meeting.sluttid)
+    front: list[tuple[str, str]] = [("Mødedato", date_long)]
     if meeting.sted:
         front.append(("Mødested", meeting.sted))
     if meeting.deltagere:
@@ -147,7 +147,7 @@ def plan(meeting: Meeting, style: Style, options: Options = Options()) -> Docume
         intern=options.intern,
         kommune=meeting.kommune or style.kommune,
         title=f"{kind.upper()} {meeting.organ} d. {date_short}",
-        date_long=long_date(meeting.dato, meeting.tid, meeting.sluttid),
+        date_long=date_long,
         date_short=date_short,
         front=tuple(front),
         items=items,

@@ -56,13 +56,22 @@ def _fetcher_class() -> type:
 
 
 @functools.cache
-def _installed_families() -> frozenset[str]:
+def _font_probe() -> subprocess.Popen[str] | None:
+    """Ask fontconfig for the installed families, in a process of its own that runs on
+    the other core while WeasyPrint lays the document out."""
     if shutil.which("fc-list") is None:
+        return None
+    return subprocess.Popen(["fc-list", ":", "family"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+
+
+@functools.cache
+def _installed_families() -> frozenset[str]:
+    probe = _font_probe()
+    if probe is None:
         return frozenset()
-    result = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
-                            check=False)
-    return frozenset(f.strip().lower() for line in result.stdout.splitlines()
-                     for f in line.split(","))
+    output, _ = probe.communicate()
+    return frozenset(f.strip().lower() for line in output.splitlines() for f in line.split(","))
 
 
 @functools.cache
@@ -85,7 +94,7 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any]:
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    check_fonts(document)
+    _font_probe()
     fetcher = _fetcher_class()(document.allowed_roots)
     html = render_html(document, "print")
     stylesheets = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
@@ -94,6 +103,7 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any]:
                                url_fetcher=fetcher)
     # Presentational hints carry <ol start>: a list that resumes at 3 must print "3.".
     rendered = html_doc.render(stylesheets=stylesheets, pdf_tags=True, presentational_hints=True)
+    check_fonts(document)
     return rendered, fetcher
 
 
