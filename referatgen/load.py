@@ -134,6 +134,8 @@ def load(path: Path, display: str | None = None) -> Loaded:
         front, md_diagnostics = parse_markdown_meeting(source)
         return Loaded(source, front, md_diagnostics)
     root, diagnostics = parse_yaml(text, display)
+    if isinstance(root, Scalar) and root.tag == "null":
+        root = None  # "---" and "..." alone: a document with nothing in it
     if root is None and not diagnostics:
         return fail(1, 1, "Filen indeholder kun kommentarer. Skriv mødets oplysninger og "
                     "punkter i den.", "empty-file")

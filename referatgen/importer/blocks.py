@@ -96,6 +96,15 @@ _FOOTNOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 
 
+def remove_footnote_call(block: Block, label: str) -> None:
+    """Drop a "[^label]" call whose note was lost (extraction often keeps only the mark)."""
+    call = f"[^{label}]"
+    if block.kind == "table":
+        block.rows = [[c.replace(call, "") for c in r] for r in block.rows]
+    else:
+        block.text = block.text.replace(call, "")
+
+
 def plain_text(text: str) -> str:
     """Inline Markdown without emphasis, footnote calls and escapes, whitespace collapsed."""
     text = _FOOTNOTE_CALL.sub("", text)

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import ReferatgenError
-from .blocks import Block, Report, Source, escape_inline, join_runs, plain_text
+from .blocks import (
+    Block,
+    Report,
+    Source,
+    escape_inline,
+    join_runs,
+    plain_text,
+    remove_footnote_call,
+)
 from .recognise import FRONT_LABEL, PAGE_STAMP, TOC_LINE
 from .text import numeric_column
 
@@ -399,7 +407,7 @@ class _Reader:
                 else:
                     self.report.drop("fodnotemærke uden fodnotetekst", f"[{label}]",
                                      block.where)
-                    _remove_call(block, label)
+                    remove_footnote_call(block, label)
 
 
 def _own(line: _Line) -> str:
@@ -421,14 +429,6 @@ def _item_block(line: _Line, depth: int) -> Block:
 def _page_of(block: Block) -> int:
     match = re.match(r"side (\d+)", block.where)
     return int(match.group(1)) if match else 0
-
-
-def _remove_call(block: Block, label: str) -> None:
-    call = f"[^{label}]"
-    if block.kind == "table":
-        block.rows = [[c.replace(call, "") for c in r] for r in block.rows]
-    else:
-        block.text = block.text.replace(call, "")
 
 
 def _in_box(char: Char, box: Box) -> bool:

@@ -12,7 +12,7 @@ import itertools
 import re
 from collections import Counter
 
-from .blocks import Block, Report, Source, plain_text
+from .blocks import Block, Report, Source, plain_text, remove_footnote_call
 from .recognise import (
     BULLET_GLYPHS,
     FRONT_LABEL,
@@ -483,7 +483,7 @@ def _footnotes(blocks: list[Block], report: Report) -> list[Block]:
                 block.notes.append((label, defined[label]))
                 used.add(label)
             else:
-                _remove_call(block, label)
+                remove_footnote_call(block, label)
                 report.drop("fodnotemærke uden fodnotetekst", f"[{label}]", block.where)
     return result
 
@@ -514,9 +514,3 @@ def _calls(block: Block) -> list[str]:
     return [m.group(1) for t in texts for m in re.finditer(r"\[\^(\w+)\]", t)]
 
 
-def _remove_call(block: Block, label: str) -> None:
-    call = f"[^{label}]"
-    if block.kind == "table":
-        block.rows = [[c.replace(call, "") for c in r] for r in block.rows]
-    else:
-        block.text = block.text.replace(call, "")
