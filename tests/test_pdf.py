@@ -290,3 +290,24 @@ def test_internal_version_marks_closed_items(tmp_path: Path) -> None:
     public = pages_text(build(MD_EXAMPLE, ["pdf"], tmp_path)[0])
     assert not any("Lukket punkt\n" in t.split("Punkt 4:", 1)[-1][:80] and SENTINEL in t
                    for t in public)
+
+
+def test_a_styles_logo_is_on_the_front_page(tmp_path: Path) -> None:
+    style = tmp_path / "med-logo"
+    style.mkdir()
+    shutil.copy(ROOT / "examples" / "billeder" / "kort.png", style / "logo.png")
+    (style / "style.yaml").write_text(
+        "extends: standard\nkommune: Logo Kommune\nlogo: logo.png\n", "utf-8")
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text("organ: Udvalget\ndato: 2024-01-15\nstil: ./med-logo\npunkter:\n"
+                       "  - titel: Et punkt\n    beslutning: Godkendt.\n", "utf-8")
+    path = build(meeting, ["pdf"], tmp_path / "ud")[0]
+    with pikepdf.open(path) as pdf:
+        first = pdf.pages[0]
+        images = [k for k, v in first.Resources.get("/XObject", {}).items()
+                  if v.get("/Subtype") == "/Image"]
+        assert len(images) == 1
+        later = [v for page in list(pdf.pages)[1:]
+                 for v in page.Resources.get("/XObject", {}).values()]
+        assert not any(v.get("/Subtype") == "/Image" for v in later)
+    assert "Logo Kommune" in pages_text(path)[0]
