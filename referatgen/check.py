@@ -65,8 +65,6 @@ _ATX_H12 = re.compile(r"^ {0,3}#{1,2}(?:[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|#|\|)")
-# The destination bare or in <...> (CommonMark's form for names with spaces).
-_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(?:<([^<>\n]+)>|([^)\s<>]+))(?:\s+\"[^\"]*\")?\s*\)")
 _WINDOWS_ABSOLUTE = re.compile(r"^(?:[a-zA-Z]:[\\/]|[\\/]{2})")
 
 

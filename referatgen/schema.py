@@ -39,10 +39,8 @@ TRUE_WORDS = frozenset({"true", "ja", "yes", "sand"})
 FALSE_WORDS = frozenset({"false", "nej", "no", "falsk"})
 
 
-def section_key_for_heading(heading: str, extra: dict[str, str] | None = None) -> str | None:
+def section_key_for_heading(heading: str) -> str | None:
     name = " ".join(heading.strip().rstrip(":").split()).lower()
     if name in SECTION_KEYS:
         return name
-    if extra and name in extra:
-        return extra[name]
     return SECTION_ALIASES.get(name)

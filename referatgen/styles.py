@@ -17,8 +17,6 @@ from ._resources import resource_dir
 from .diagnostics import ReferatgenError
 from .schema import SECTION_KEYS
 
-BUILTIN = ("standard", "htk", "kalundborg")
-
 
 class StyleError(ReferatgenError):
     """A style that cannot be found or read."""
@@ -91,10 +89,6 @@ class Style:
     @property
     def publishes_closed_titles(self) -> bool:
         return "{titel}" in self.closed_title
-
-    def heading_aliases(self) -> dict[str, str]:
-        """Lower-case heading -> section key, for reading `## Heading` in Markdown files."""
-        return {h.lower(): k for k, h in self.headings.items()}
 
 
 def is_path_spec(spec: str) -> bool:

@@ -11,6 +11,7 @@ import base64
 import mimetypes
 import sys
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import unquote
@@ -160,7 +161,9 @@ def _escape(text: str) -> str:
             .replace('"', "&quot;"))
 
 
+@cache
 def _environment() -> Environment:
+    # One per process: a batch worker renders many meetings with one compiled template.
     return Environment(
         loader=FileSystemLoader(str(resource_dir("templates"))),
         autoescape=select_autoescape(default=True, default_for_string=True),
