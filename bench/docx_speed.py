@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from referatgen._api import prepare  # noqa: E402
-from referatgen.plan import Block, Document  # noqa: E402
+from referatgen.plan import Document  # noqa: E402
+from referatgen.plan import PlannedBlock as Block  # noqa: E402
 
 TARGET = 4.0
 

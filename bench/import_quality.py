@@ -164,7 +164,7 @@ def main() -> int:
         out = Path(folder)
         for fmt in ("pdf", "docx"):
             for source in [*EXAMPLES, EXTRA]:
-                document = build(source, [fmt], out, BuildOptions(intern=True))[0]
+                document = build(source, [fmt], out, BuildOptions.make(intern=True))[0]
                 seconds = timed(lambda d=document: import_file(d), args.runs)
                 result = import_file(document)
                 target = out / f"{document.stem}.yaml"

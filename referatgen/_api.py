@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from .check import CheckResult, check_file
-from .diagnostics import Diagnostic, MeetingInvalid
-from .model import MeetingType
-from .plan import Document, Options, plan
+from .diagnostics import Diagnostic, MeetingInvalid, ReferatgenError
+from .options import BuildOptions
+from .plan import Document, plan
+from .render import FORMATS, Rendered, render
 
-__all__ = ["BuildOptions", "build", "check_file", "output_name", "prepare"]
-
-FORMATS = ("pdf", "docx", "html")
-
-
-@dataclass(frozen=True)
-class BuildOptions(Options):
-    """Options of `build`, beyond those that shape the document itself."""
-
-    #: Another style than the file's own `stil` (a name or a folder).
-    stil: str | None = None
-    #: WeasyPrint's PDF variant (pdf/a-3b by default); None for a plain PDF.
-    pdf_variant: str | None = "pdf/a-3b"
-    #: Measure the DOCX table of contents with LibreOffice when it is installed.
-    libreoffice: bool = True
+__all__ = ["BuildOptions", "build", "check_file", "prepare", "render_all"]
 
 
 def prepare(path: Path, options: BuildOptions = BuildOptions(),
@@ -35,23 +21,14 @@ def prepare(path: Path, options: BuildOptions = BuildOptions(),
     result: CheckResult = check_file(path, display, options.stil)
     if not result.ok or result.meeting is None or result.style is None:
         raise MeetingInvalid([d for d in result.diagnostics if d.severity == "error"])
-    style = result.style
-    return plan(result.meeting, style, options), result.diagnostics
+    return plan(result.meeting, result.style, options.document), result.diagnostics
 
 
-def output_name(path: Path, fmt: str, file_type: MeetingType, options: Options) -> str:
-    stem = path.stem
-    if options.som and options.som != file_type:
-        stem += f"-{options.som}"
-    if options.intern:
-        stem += "-intern"
-    return f"{stem}.{fmt}"
-
-
-def render(document: Document, fmt: str, options: BuildOptions) -> bytes:
-    from .render import RENDERERS
-
-    return RENDERERS[fmt](document, options)
+def render_all(document: Document, formats: Iterable[str],
+               options: BuildOptions) -> dict[str, Rendered]:
+    """Every format rendered, before any is written: a DOCX that fails must not leave a
+    new PDF beside the old DOCX."""
+    return {fmt: render(document, fmt, options) for fmt in formats}
 
 
 def build(
@@ -60,29 +37,41 @@ def build(
     output_dir: Path | str | None = None,
     options: BuildOptions = BuildOptions(),
 ) -> list[Path]:
-    """Check, plan and render one meeting; write each format atomically. Returns the paths."""
+    """Check, plan and render one meeting; write each format atomically. Returns the paths.
+
+    Warnings (of the check and of the renderers) are not printed here; `build_with_warnings`
+    returns them for a caller that shows them.
+    """
+    return build_with_warnings(path, formats, output_dir, options)[0]
+
+
+def build_with_warnings(
+    path: Path | str,
+    formats: Iterable[str] = ("pdf", "docx"),
+    output_dir: Path | str | None = None,
+    options: BuildOptions = BuildOptions(),
+) -> tuple[list[Path], list[Diagnostic]]:
     from .write import write_atomic
 
     path = Path(path)
-    document, _warnings = prepare(path, options)
+    document, diagnostics = prepare(path, options)
     folder = Path(output_dir) if output_dir is not None else path.parent
-    # Every format is rendered before any is written: a DOCX that fails must not leave
-    # a new PDF beside the old DOCX.
-    rendered = [(fmt, render(document, fmt, options)) for fmt in formats]
+    rendered = render_all(document, formats, options)
     written: list[Path] = []
-    for fmt, data in rendered:
-        target = folder / output_name(path, fmt, document.meeting.type, options)
-        write_atomic(target, data)
+    for fmt, result in rendered.items():
+        target = folder / document.output_name(fmt)
+        write_atomic(target, result.data)
         written.append(target)
-    return written
+    warnings = [d for d in diagnostics if d.severity == "warning"]
+    for result in rendered.values():
+        warnings += result.warnings
+    return written, warnings
 
 
 def parse_formats(text: str) -> list[str]:
     formats = [f for f in re.split(r"[,\s]+", text.lower()) if f]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        from .diagnostics import ReferatgenError
-
         raise ReferatgenError(
             f"Ukendt format: {', '.join(unknown) or '(intet)'}. Vælg blandt {', '.join(FORMATS)}.")
     return list(dict.fromkeys(formats))

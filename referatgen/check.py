@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, Severity
-from .load import load
+from .meetingfile import load
 from .model import Item, Meeting, Text, Where, build_model
 from .styles import Style, StyleError, resolve_style
 
@@ -215,7 +215,7 @@ class _Checker:
         """
         from urllib.parse import unquote
 
-        from .markdown import parse
+        from .commonmark import parse
 
         found = [(child, token.map[0] if token.map else 0)
                  for token in parse(text.markdown) for child in token.children or []

@@ -11,18 +11,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from .diagnostics import Diagnostic
-from .load import Loaded, Mapping, Node, Scalar, Sequence, Source
-from .schema import FALSE_WORDS, ITEM_KEYS, MEETING_KEYS, TRUE_WORDS
-
-MeetingType = Literal["referat", "dagsorden"]
-
-#: Text sections of an item besides beslutning and bilag.
-TEXT_SECTIONS: tuple[str, ...] = (
-    "resume", "baggrund", "indstilling", "behandling", "sagsfremstilling", "økonomi",
-)
+from .meetingfile.nodes import Loaded, MappingNode, Node, Scalar, SequenceNode, Source
+from .meetingfile.schema import FALSE_WORDS, ITEM_KEYS, MEETING_KEYS, TEXT_SECTIONS, TRUE_WORDS
+from .options import Kind
 
 
 @dataclass(frozen=True)
@@ -122,7 +115,7 @@ class Meeting:
     source: Source
     organ: str
     dato: dt.date
-    type: MeetingType = "referat"
+    type: Kind = "referat"
     stil: str = "standard"
     stil_where: Where = Where(1, 1)
     kommune: str | None = None
@@ -163,13 +156,13 @@ class _Builder:
     def text_value(self, node: Node, what: str) -> str | None:
         if isinstance(node, Scalar):
             return None if node.tag == "null" else node.value
-        kind = "en liste" if isinstance(node, Sequence) else "en mapping med nøgler"
+        kind = "en liste" if isinstance(node, SequenceNode) else "en mapping med nøgler"
         self.report(node, "error", f"{what} skal være tekst, ikke {kind}.", "wrong-type")
         return None
 
     def markdown(self, key: Scalar, node: Node, what: str) -> Text | None:
         if not isinstance(node, Scalar):
-            kind = "en liste" if isinstance(node, Sequence) else "en mapping med nøgler"
+            kind = "en liste" if isinstance(node, SequenceNode) else "en mapping med nøgler"
             self.report(node, "error",
                         f"Afsnittet '{what}' skal være tekst (Markdown), ikke {kind}. "
                         "Skriv teksten som en blok efter 'nøgle: |'.", "wrong-type")
@@ -267,7 +260,7 @@ class _Builder:
             if node.tag == "null":
                 return []
             return [n.strip() for n in node.value.split(",") if n.strip()]
-        if isinstance(node, Mapping):
+        if isinstance(node, MappingNode):
             self.report(node, "error", f"{what} skal være en liste af navne.", "wrong-type")
             return []
         return [v for n in node.items if (v := self.text_value(n, f"Et navn i {what}"))]
@@ -276,7 +269,7 @@ class _Builder:
         if isinstance(node, Scalar) and node.tag != "null":
             return [Person(n, where=Where(node.line, node.column))
                     for n in self.names(node, what)]
-        if not isinstance(node, Sequence):
+        if not isinstance(node, SequenceNode):
             if not (isinstance(node, Scalar) and node.tag == "null"):
                 self.report(node, "error",
                             f"{what} skal være en liste: '- Navn' eller "
@@ -284,7 +277,7 @@ class _Builder:
             return []
         people: list[Person] = []
         for entry in node.items:
-            if isinstance(entry, Mapping):
+            if isinstance(entry, MappingNode):
                 fields = self.keys(entry, ("navn", "rolle"), f"en person i {what}")
                 navn = fields.get("navn")
                 if navn is None:
@@ -304,7 +297,7 @@ class _Builder:
 
     # -- keys ----------------------------------------------------------------------------
 
-    def keys(self, mapping: Mapping, allowed: tuple[str, ...], where: str,
+    def keys(self, mapping: MappingNode, allowed: tuple[str, ...], where: str,
              elsewhere: tuple[tuple[str, ...], str] | None = None) -> dict[str, Node]:
         found: dict[str, Node] = {}
         for name, (key, value) in mapping.entries.items():
@@ -328,7 +321,7 @@ class _Builder:
             self.report(key, "error", f"Ukendt nøgle '{name}' i {where}.{hint}", "unknown-key")
         return found
 
-    def require(self, mapping: Mapping, found: dict[str, Node], key: str, where: str,
+    def require(self, mapping: MappingNode, found: dict[str, Node], key: str, where: str,
                 hint: str) -> Node | None:
         if key in found:
             return found[key]
@@ -341,7 +334,7 @@ class _Builder:
 
     # -- meeting -------------------------------------------------------------------------
 
-    def meeting(self, root: Mapping) -> Meeting:
+    def meeting(self, root: MappingNode) -> Meeting:
         found = self.keys(root, MEETING_KEYS, "mødet", (ITEM_KEYS, "et punkt"))
         organ_node = self.require(root, found, "organ", "mødet",
                                   "Skriv fx 'organ: Direktionen'.")
@@ -385,7 +378,7 @@ class _Builder:
             if first is not None:
                 meeting.første_punkt = first
         if punkter_node is not None:
-            if isinstance(punkter_node, Sequence):
+            if isinstance(punkter_node, SequenceNode):
                 if not punkter_node.items:
                     self.report(punkter_node, "error",
                                 "Mødet har ingen punkter. Skriv mindst ét punkt under 'punkter:'.",
@@ -403,7 +396,7 @@ class _Builder:
     # -- items ---------------------------------------------------------------------------
 
     def item(self, node: Node) -> Item | None:
-        if not isinstance(node, Mapping):
+        if not isinstance(node, MappingNode):
             self.report(node, "error",
                         "Et punkt skal have nøgler som 'titel:' og 'sagsnr:', ikke kun en tekst.",
                         "wrong-type")
@@ -457,14 +450,14 @@ class _Builder:
         if isinstance(node, Scalar):
             text = self.markdown(key, node, "beslutning")
             return [Decision(text, Where(key.line, key.column))] if text else []
-        if isinstance(node, Mapping):
+        if isinstance(node, MappingNode):
             self.report(node, "error",
                         "beslutning skal være tekst eller en liste af '- dato: / organ: / tekst:'.",
                         "wrong-type")
             return []
         out: list[Decision] = []
         for entry in node.items:
-            if not isinstance(entry, Mapping):
+            if not isinstance(entry, MappingNode):
                 self.report(entry, "error",
                             "Hver beslutning i listen skal have 'dato:', 'organ:' og 'tekst:'.",
                             "wrong-type")
@@ -487,7 +480,7 @@ class _Builder:
         if isinstance(node, Scalar) and node.tag != "null":
             return [Bilag(line.strip(" -"), Where(node.line, node.column))
                     for line in node.value.splitlines() if line.strip(" -")]
-        if not isinstance(node, Sequence):
+        if not isinstance(node, SequenceNode):
             if not (isinstance(node, Scalar) and node.tag == "null"):
                 self.report(node, "error",
                             "bilag skal være en liste: '- Titel' eller '- titel: ... / fil: ...'.",
@@ -496,7 +489,7 @@ class _Builder:
         out: list[Bilag] = []
         for entry in node.items:
             where = Where(entry.line, entry.column)
-            if isinstance(entry, Mapping):
+            if isinstance(entry, MappingNode):
                 fields = self.keys(entry, ("titel", "fil", "lukket"), "et bilag")
                 titel_node = self.require(entry, fields, "titel", "bilaget",
                                           "Skriv fx 'titel: Bilag 1 - Budget'.")
@@ -520,14 +513,14 @@ class _Builder:
         return out
 
     def afsnit(self, node: Node) -> list[Afsnit]:
-        if not isinstance(node, Sequence):
+        if not isinstance(node, SequenceNode):
             self.report(node, "error",
                         "afsnit skal være en liste af '- overskrift: ... / tekst: |'.",
                         "wrong-type")
             return []
         out: list[Afsnit] = []
         for entry in node.items:
-            if not isinstance(entry, Mapping):
+            if not isinstance(entry, MappingNode):
                 self.report(entry, "error",
                             "Hvert afsnit skal have 'overskrift:' og 'tekst:'.", "wrong-type")
                 continue

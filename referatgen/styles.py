@@ -15,7 +15,7 @@ from typing import Any
 
 from ._resources import resource_dir
 from .diagnostics import ReferatgenError
-from .schema import SECTION_KEYS
+from .meetingfile.schema import SECTION_KEYS
 
 
 class StyleError(ReferatgenError):

@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from referatgen import _cli
-from referatgen.batch_discover import discover, sniff
-from referatgen.batch_job import Job, JobResult, run_job
+from referatgen.archive.discover import discover, sniff
+from referatgen.archive.job import Job, JobResult, run_job
+from referatgen.archive.manifest import MANIFEST_NAME
 from referatgen.check import check_file
-from referatgen.manifest import MANIFEST_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -308,7 +308,8 @@ def test_a_full_disk_stops_the_run_with_a_clear_message(
         archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     # Workers are other processes; here the jobs run in this one, so the write can fail.
-    from referatgen import batch, batch_job
+    from referatgen import archive as batch
+    from referatgen.archive import job as batch_job
     from referatgen.diagnostics import ReferatgenError
 
     calls: list[str] = []
@@ -336,7 +337,7 @@ def test_a_full_disk_stops_the_run_with_a_clear_message(
 
 
 def test_jobs_default_to_the_cores_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
-    from referatgen import batch
+    from referatgen import archive as batch
 
     if not hasattr(os, "sched_getaffinity"):
         pytest.skip("os.sched_getaffinity findes ikke på denne platform")

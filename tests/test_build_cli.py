@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from referatgen import _cli
-from referatgen.render import RENDERERS
+from referatgen.render import RENDERERS, Rendered
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "htk-direktionen-2022-09-05.yaml"
@@ -68,7 +68,7 @@ def test_a_failed_build_leaves_the_earlier_output_untouched(
     target = tmp_path / "htk-direktionen-2022-09-05.html"
     before = target.read_bytes()
 
-    def broken(*_args: object) -> bytes:
+    def broken(*_args: object) -> Rendered:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(RENDERERS, "html", broken)

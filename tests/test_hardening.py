@@ -127,11 +127,11 @@ def test_a_users_style_cannot_read_outside_its_folder(tmp_path: Path) -> None:
 
 def test_same_bytes_after_the_folder_moves(tmp_path: Path) -> None:
     first = build(MD_EXAMPLE, ["pdf", "docx"], tmp_path / "a",
-                  BuildOptions(libreoffice=False))
+                  BuildOptions.make(libreoffice=False))
     moved = tmp_path / "elsewhere" / "examples"
     shutil.copytree(ROOT / "examples", moved)
     second = build(moved / MD_EXAMPLE.name, ["pdf", "docx"], tmp_path / "b",
-                   BuildOptions(libreoffice=False))
+                   BuildOptions.make(libreoffice=False))
     for one, other in zip(first, second, strict=True):
         assert one.read_bytes() == other.read_bytes(), one.name
 
@@ -146,9 +146,9 @@ def test_public_id_ignores_closed_text(tmp_path: Path) -> None:
     copy.write_text(text.replace("HEMMELIG-SENTINEL-7731", "HEMMELIG-SENTINEL-0000"), "utf-8")
     after, _ = prepare(copy)
     assert before.identifier == after.identifier
-    internal_before, _ = prepare(copy, BuildOptions(intern=True))
+    internal_before, _ = prepare(copy, BuildOptions.make(intern=True))
     copy.write_text(text, "utf-8")
-    internal_after, _ = prepare(copy, BuildOptions(intern=True))
+    internal_after, _ = prepare(copy, BuildOptions.make(intern=True))
     assert internal_before.identifier != internal_after.identifier
 
 

@@ -62,7 +62,7 @@ def test_standalone_html_file(tmp_path: Path) -> None:
     assert "HEMMELIG-SENTINEL-7731" not in html
     # Screen footnotes: a numbered list at the end of the section, linked both ways.
     assert 'class="footnote-ref"' in html and 'class="footnotes"' in html
-    internal = build(example, ["html"], tmp_path, BuildOptions(intern=True))[0]
+    internal = build(example, ["html"], tmp_path, BuildOptions.make(intern=True))[0]
     assert "HEMMELIG-SENTINEL-7731" in internal.read_text("utf-8")
 
 

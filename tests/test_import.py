@@ -503,7 +503,7 @@ def _built(cache: dict[tuple[str, str], Path], source: Path, fmt: str,
     key = (source.name, fmt)
     if key not in cache:
         out = factory.mktemp(fmt)
-        cache[key] = build(source, [fmt], out, BuildOptions(intern=True))[0]
+        cache[key] = build(source, [fmt], out, BuildOptions.make(intern=True))[0]
     return cache[key]
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from referatgen.check import check_file
 from referatgen.commands.convert import convert
-from referatgen.load import Source, load
+from referatgen.meetingfile import load
+from referatgen.meetingfile.nodes import Source
 from referatgen.model import Meeting, Text, Where, build_model
 
 from .conftest import EXAMPLES

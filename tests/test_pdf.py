@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from referatgen._api import BuildOptions, build, prepare
-from referatgen.plan import INTERNAL_MARK
+from referatgen.vocabulary import INTERNAL_MARK
 
 from .pdfutil import all_decoded_bytes, heading_pages, outline, pages_text, toc_entries
 
@@ -130,7 +130,7 @@ def test_public_version_has_no_closed_content(built: dict[str, Path]) -> None:
 
 
 def test_internal_version_has_it_and_is_marked_on_every_page(tmp_path: Path) -> None:
-    path = build(MD_EXAMPLE, ["pdf"], tmp_path, BuildOptions(intern=True))[0]
+    path = build(MD_EXAMPLE, ["pdf"], tmp_path, BuildOptions.make(intern=True))[0]
     assert path.name == "byraadet-2025-03-10-intern.pdf"
     texts = pages_text(path)
     assert SENTINEL in "\n".join(texts)
@@ -159,7 +159,7 @@ def test_closed_item_bilag_and_closed_bilag_are_not_attached(tmp_path: Path) -> 
     text = "\n".join(pages_text(public))
     assert "Lukket bilag" in text
     assert "SKJULT" not in text and b"SKJULT" not in all_decoded_bytes(public)
-    internal = build(meeting, ["pdf"], tmp_path / "int", BuildOptions(intern=True))[0]
+    internal = build(meeting, ["pdf"], tmp_path / "int", BuildOptions.make(intern=True))[0]
     assert sorted(pypdf.PdfReader(internal).attachments) == [
         "aaben.pdf", "hemmelig.pdf", "lukketbilag.pdf"]
 
@@ -183,7 +183,7 @@ def test_images_outside_the_folder_are_not_fetched(tmp_path: Path) -> None:
     result = check_file(meeting)
     assert {d.rule for d in result.diagnostics} >= {"bilag-outside"}
     assert result.meeting is not None and result.style is not None
-    data = render_pdf(plan(result.meeting, result.style), BuildOptions())
+    data = render_pdf(plan(result.meeting, result.style), BuildOptions().pdf).data
     out = tmp_path / "out.pdf"
     out.write_bytes(data)
     assert b"root:" not in all_decoded_bytes(out)
@@ -200,7 +200,7 @@ def test_same_input_same_bytes(tmp_path: Path) -> None:
 
 def test_dagsorden_has_no_decisions(tmp_path: Path) -> None:
     example = ROOT / "examples" / "htk-direktionen-2022-09-05.yaml"
-    path = build(example, ["pdf"], tmp_path, BuildOptions(som="dagsorden"))[0]
+    path = build(example, ["pdf"], tmp_path, BuildOptions.make(som="dagsorden"))[0]
     assert path.name == "htk-direktionen-2022-09-05-dagsorden.pdf"
     texts = pages_text(path)
     assert texts[0].startswith("DAGSORDEN Direktionen d. 05-09-2022")
@@ -256,7 +256,7 @@ def test_numbered_lists_keep_their_start(tmp_path: Path) -> None:
 
 
 def test_variant_none_gives_a_plain_pdf(tmp_path: Path) -> None:
-    path = build(MD_EXAMPLE, ["pdf"], tmp_path, BuildOptions(pdf_variant=None))[0]
+    path = build(MD_EXAMPLE, ["pdf"], tmp_path, BuildOptions.make(pdf_variant=None))[0]
     with pikepdf.open(path) as pdf:
         assert pdf.open_metadata().get("pdfaid:part") is None
 
@@ -283,7 +283,7 @@ def test_a_missing_font_is_reported_once(
 
 
 def test_internal_version_marks_closed_items(tmp_path: Path) -> None:
-    path = build(MD_EXAMPLE, ["pdf"], tmp_path, BuildOptions(intern=True))[0]
+    path = build(MD_EXAMPLE, ["pdf"], tmp_path, BuildOptions.make(intern=True))[0]
     texts = pages_text(path)
     closed = next(t for t in texts if SENTINEL in t)
     assert "Lukket punkt" in closed.splitlines()[:4]

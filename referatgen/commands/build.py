@@ -10,15 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from .._api import BuildOptions, build, parse_formats
+from .._api import build, parse_formats
 from ..diagnostics import MeetingInvalid, ReferatgenError
+from ..options import BuildOptions
 
 _GLOB_CHARS = set("*?[")
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
     variant = args.pdf_variant
-    return BuildOptions(
+    return BuildOptions.make(
         intern=args.intern,
         som=args.som,
         stil=args.stil,
@@ -37,7 +38,7 @@ def is_batch(args: argparse.Namespace) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     if is_batch(args):
-        from ..batch import run_batch
+        from ..archive import run_batch
 
         return run_batch(args)
     try:

@@ -19,9 +19,10 @@ from typing import Any
 from ..check import check_file
 from ..dates import short_date
 from ..diagnostics import Diagnostic, ReferatgenError
-from ..load import Format, Loaded, Mapping, Source, parse_yaml
+from ..meetingfile.nodes import Format, Loaded, MappingNode, Source
+from ..meetingfile.schema import SECTION_KEYS, section_key_for_heading
+from ..meetingfile.yaml import parse_yaml
 from ..model import Bilag, Decision, Item, Meeting, Person, Text, Where, build_model
-from ..schema import SECTION_KEYS, section_key_for_heading
 from ..styles import Group, Style
 
 SUFFIX: dict[Format, str] = {"yaml": ".yaml", "md": ".md"}
@@ -280,12 +281,12 @@ def reread(text: str, fmt: Format, path: Path) -> tuple[Meeting | None, list[Dia
     """The model of `text` as if it were the file `path` (for relative bilag paths)."""
     source = Source(path, str(path), text, fmt)
     if fmt == "md":
-        from ..load_md import parse_markdown_meeting
+        from ..meetingfile.markdown import parse_markdown_meeting
 
         root, diagnostics = parse_markdown_meeting(source)
     else:
         node, diagnostics = parse_yaml(text, str(path))
-        root = node if isinstance(node, Mapping) else None
+        root = node if isinstance(node, MappingNode) else None
     return build_model(Loaded(source, root, diagnostics))
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..archive_index import load_index, sort_meetings
+from ..archive.index import load_index, sort_meetings
 
 _SEPARATORS = re.compile(r"[,;]|\s+og\s+|\s+")
 

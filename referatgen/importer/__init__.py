@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import ReferatgenError
-from ..load import FRONT_MATTER
+from ..meetingfile.nodes import FRONT_MATTER
 from ..styles import Group, Style, StyleError, available_styles, is_path_spec, resolve_style
 from .blocks import Block, Report, Source
 from .emit import section_markdown, to_markdown, to_yaml

@@ -1,7 +1,7 @@
 """Writing the imported meeting: section texts as Markdown, the file as YAML or Markdown.
 
 YAML goes through ruamel.yaml's round-trip dumper with `|` block scalars, so the file
-reads like the hand-written examples; Markdown follows the format load_md.py reads.
+reads like the hand-written examples; Markdown follows the format meetingfile/markdown.py reads.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..plan import CLOSED_BILAG, INTERNAL_MARK, NOT_PRESENT
-from ..schema import SECTION_ALIASES, SECTION_KEYS
+from ..meetingfile.schema import SECTION_ALIASES, SECTION_KEYS
+from ..vocabulary import CLOSED_BILAG, INTERNAL_MARK, NOT_PRESENT
 from .blocks import Block, Report, plain_text, quote
 
 #: Title of a closed item whose real title the source does not give (public versions).

@@ -21,7 +21,7 @@ from docx.parts.story import StoryPart
 from docx.shared import Emu
 from markdown_it.token import Token
 
-from ..markdown import parse, split_footnotes
+from ..commonmark import parse, split_footnotes
 from ..model import Text
 from ._docx_package import Footnotes, Numbering, list_indent
 from ._docx_xml import Element, el, paragraph, run, sub, val

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +21,9 @@ from docx.oxml.shape import CT_Inline
 from docx.parts.story import StoryPart
 from docx.shared import Emu
 
-from ..plan import INTERNAL_MARK, Block, Document, PlannedBilag, PlannedItem
+from ..plan import Document, PlannedBilag, PlannedBlock, PlannedItem
+from ..vocabulary import INTERNAL_MARK
+from . import Rendered
 from ._docx_markdown import MarkdownWriter
 from ._docx_package import Footnotes, Numbering, base_package, rezip, set_update_fields
 from ._docx_styles import CM, WordStyle, word_style
@@ -38,7 +39,7 @@ from ._docx_toc import (
 from ._docx_xml import Element, el, field, paragraph, run, sub, val
 
 if TYPE_CHECKING:
-    from .._api import BuildOptions
+    from ..options import DocxOptions
 
 #: LibreOffice passes before giving up on page numbers that keep moving.
 MAX_ROUNDS = 3
@@ -46,10 +47,14 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 
 
-def render_docx(document: Document, options: BuildOptions) -> bytes:
+def render_docx(document: Document, options: DocxOptions) -> Rendered:
+    return Rendered(_render(document, options))
+
+
+def _render(document: Document, options: DocxOptions) -> bytes:
     built = _Built(document)
     numbers, count = built.estimate()
-    name = document.meeting.source.display
+    name = document.source_name
     guess = ("sidetallene i DOCX-filens indholdsfortegnelse er et skøn; Word opdaterer dem, "
              "når filen åbnes.")
     if not options.libreoffice:
@@ -101,7 +106,7 @@ class _Built:
         self.numbering = Numbering(part.numbering_part.element)
         self.markdown = MarkdownWriter(
             part=part, numbering=self.numbering, footnotes=self.footnotes,
-            folder=document.meeting.folder, roots=document.allowed_roots,
+            folder=document.folder, roots=document.allowed_roots,
             text_width=self.ws.text_width, text_height=self.ws.text_height,
             anchors={item.anchor: bookmark_name(item.number) for item in document.items},
         )
@@ -172,7 +177,7 @@ class _Built:
         for block in item.blocks:
             self._block(block, 2)
 
-    def _block(self, block: Block, level: int) -> None:
+    def _block(self, block: PlannedBlock, level: int) -> None:
         if block.heading:
             self.add(_text_paragraph(block.heading, f"Heading{min(level, 6)}"))
         if block.kind == "group":
@@ -199,7 +204,7 @@ class _Built:
         section = self.word.sections[0]
         section.different_first_page_header_footer = True
         logo = self._logo()
-        running = f"{self.document.meeting.organ} {self.document.date_short}"
+        running = self.document.running_header
         # The front page has no running header (as in the PDF); the logo is larger there.
         headers = ((section.first_page_header, "", 1.2, 1001),
                    (section.header, running, 0.8, 1002))
@@ -261,10 +266,9 @@ class _Built:
 
     def _properties(self) -> None:
         document = self.document
-        meeting = document.meeting
         properties = self.word.core_properties
         properties.title = document.title
-        properties.subject = meeting.organ
+        properties.subject = document.organ
         properties.author = document.kommune or ""
         properties.last_modified_by = document.kommune or ""
         properties.language = "da-DK"
@@ -280,11 +284,7 @@ class _Built:
 
     @property
     def when(self) -> dt.datetime:
-        meeting = self.document.meeting
-        hour, minute = 0, 0
-        if meeting.tid and re.fullmatch(r"\d{2}:\d{2}", meeting.tid):
-            hour, minute = int(meeting.tid[:2]), int(meeting.tid[3:])
-        return dt.datetime(meeting.dato.year, meeting.dato.month, meeting.dato.day, hour, minute)
+        return self.document.created
 
     # -- TOC numbers and the package ------------------------------------------------------------
 

@@ -23,9 +23,11 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 from .._resources import resource_dir
-from ..markdown import parse, parser, split_footnotes
+from ..commonmark import parse, parser, split_footnotes
 from ..model import Text
-from ..plan import INTERNAL_MARK, Block, Document
+from ..plan import Document, PlannedBlock
+from ..vocabulary import INTERNAL_MARK
+from . import Rendered
 
 Mode = Literal["print", "screen"]
 
@@ -108,7 +110,7 @@ class _MarkdownRenderer:
     def _local_file(self, src: str) -> Path | None:
         if ":" in src.split("/")[0] or src.startswith("/"):
             return None
-        target = (self.document.meeting.folder / unquote(src)).resolve()
+        target = (self.document.folder / unquote(src)).resolve()
         return target if inside(target, self.roots) and target.is_file() else None
 
     def render(self, text: Text, base_level: int) -> Markup:
@@ -177,20 +179,18 @@ def render_html(document: Document, mode: Mode = "print", stylesheets: Sequence[
     """The document as HTML. `stylesheets` are CSS texts inlined into the head."""
     markdown = _MarkdownRenderer(document, mode)
 
-    def body(block: Block, level: int) -> Markup:
+    def body(block: PlannedBlock, level: int) -> Markup:
         assert block.text is not None
         return markdown.render(block.text, level)
 
     template = _environment().get_template("document.html.j2")
-    meeting = document.meeting
     return template.render(
         doc=document,
-        meeting=meeting,
         mode=mode,
         body=body,
         internal_mark=INTERNAL_MARK,
-        header=f"{meeting.organ} {document.date_short}",
-        created=meeting.dato.isoformat(),
+        header=document.running_header,
+        created=document.date.isoformat(),
         logo_src=_logo_src(document, mode),
         # "</" would end the <style> element early: CSS reads "<\/" the same way.
         stylesheets=[Markup(css.replace("</", "<\\/")) for css in stylesheets],
@@ -209,12 +209,12 @@ def _logo_src(document: Document, mode: Mode) -> str | None:
     return _data_uri(logo)
 
 
-def render_html_file(document: Document) -> bytes:
+def render_html_file(document: Document) -> Rendered:
     """A self-contained HTML file: print CSS and screen CSS inlined, images embedded."""
     css = [path.read_text("utf-8") for path in stylesheet_paths(document)]
     screen = resource_dir("templates") / "screen.css"
     css.append(screen.read_text("utf-8"))
-    return render_html(document, "screen", css).encode("utf-8")
+    return Rendered(render_html(document, "screen", css).encode("utf-8"))
 
 
 def stylesheet_paths(document: Document) -> list[Path]:

@@ -20,12 +20,13 @@ from urllib.request import url2pathname
 
 from ..diagnostics import ReferatgenError
 from ..plan import Document
+from . import Rendered
 from .html import inside, render_html, stylesheet_paths
 
 if TYPE_CHECKING:
     import weasyprint
 
-    from .._api import BuildOptions
+    from ..options import PdfOptions
 
 
 def _fetcher_class() -> type:
@@ -99,7 +100,7 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any]:
     html = render_html(document, "print")
     stylesheets = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
                    for path in stylesheet_paths(document)]
-    html_doc = weasyprint.HTML(string=html, base_url=document.meeting.folder.as_uri() + "/",
+    html_doc = weasyprint.HTML(string=html, base_url=document.folder.as_uri() + "/",
                                url_fetcher=fetcher)
     # Presentational hints carry <ol start>: a list that resumes at 3 must print "3.".
     rendered = html_doc.render(stylesheets=stylesheets, pdf_tags=True, presentational_hints=True)
@@ -107,17 +108,17 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any]:
     return rendered, fetcher
 
 
-def render_pdf(document: Document, options: BuildOptions) -> bytes:
+def render_pdf(document: Document, options: PdfOptions) -> Rendered:
     import weasyprint
     from weasyprint.pdf import VARIANTS
 
-    if options.pdf_variant is not None and options.pdf_variant not in VARIANTS:
+    if options.variant is not None and options.variant not in VARIANTS:
         raise ReferatgenError(
-            f"Ukendt PDF-variant '{options.pdf_variant}'. Vælg en af "
+            f"Ukendt PDF-variant '{options.variant}'. Vælg en af "
             f"{', '.join(sorted(VARIANTS))} eller none.")
 
     rendered, fetcher = render_document(document)
-    moment = dt.datetime.combine(document.meeting.dato, dt.time(12, 0), tzinfo=dt.UTC)
+    moment = dt.datetime.combine(document.date, dt.time(12, 0), tzinfo=dt.UTC)
     attachments = [
         weasyprint.Attachment(
             filename=str(bilag.path), url_fetcher=fetcher, name=bilag.path.name,
@@ -128,7 +129,7 @@ def render_pdf(document: Document, options: BuildOptions) -> bytes:
         if bilag.path is not None
     ]
     data = rendered.write_pdf(
-        pdf_variant=options.pdf_variant,
+        pdf_variant=options.variant,
         pdf_tags=True,
         pdf_identifier=document.identifier.encode("ascii"),
         attachments=attachments,
@@ -138,4 +139,4 @@ def render_pdf(document: Document, options: BuildOptions) -> bytes:
     for url in fetcher.refused:
         print(f"referatgen: advarsel: {url} blev ikke hentet (uden for mødets mappe).",
               file=sys.stderr)
-    return data
+    return Rendered(data)

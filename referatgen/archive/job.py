@@ -19,15 +19,14 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote
 
-from ._api import BuildOptions, output_name, prepare, render
-from .diagnostics import MeetingInvalid, ReferatgenError
+from .._api import prepare, render_all
+from ..diagnostics import MeetingInvalid, ReferatgenError
+from ..options import BuildOptions
+from ..plan import Document
+from ..styles import clear_cache, search_path
+from ..write import write_atomic
 from .manifest import FileState, Hasher, deps_digest, sha256_bytes
-from .model import Meeting
-from .plan import Document, public_title
-from .styles import clear_cache, search_path
-from .write import write_atomic
 
 #: Output names at the top of OUT that belong to the archive, not to a meeting.
 RESERVED = ("index.html", "index.json")
@@ -128,7 +127,7 @@ def _build(job: Job, result: JobResult) -> None:
         document, diagnostics = prepare(source, job.options, job.display)
     _seen_styles.update(styles)
     result.warnings += [d.format() for d in diagnostics if d.severity == "warning"]
-    for path in _inputs(document.meeting):
+    for path in document.inputs:
         deps[str(path)] = hasher.state(str(path))
     deps.update(styles)
     for folder in document.style.folders:
@@ -139,8 +138,7 @@ def _build(job: Job, result: JobResult) -> None:
             deps.setdefault(candidate, hasher.state(candidate))
 
     rel = PurePosixPath(job.rel)
-    names = {fmt: output_name(source, fmt, document.meeting.type, job.options)
-             for fmt in job.formats}
+    names = {fmt: document.output_name(fmt) for fmt in job.formats}
     if rel.parent == PurePosixPath("."):
         taken = sorted(set(names.values()) & set(RESERVED))
         if taken:
@@ -149,9 +147,11 @@ def _build(job: Job, result: JobResult) -> None:
                 "Omdøb mødefilen, eller læg den i en undermappe.")
             return
     # Every format is rendered before any is written: a failure leaves all old outputs.
-    rendered = {fmt: render(document, fmt, job.options) for fmt in job.formats}
+    rendered = render_all(document, job.formats, job.options)
     folder = Path(job.out) / rel.parent
-    for fmt, data in rendered.items():
+    for fmt, output in rendered.items():
+        data = output.data
+        result.warnings += [d.format() for d in output.warnings]
         target = folder / names[fmt]
         write_atomic(target, data)
         st = target.stat()
@@ -162,45 +162,17 @@ def _build(job: Job, result: JobResult) -> None:
     result.index = index_record(job.rel, document)
 
 
-def _inputs(meeting: Meeting) -> list[Path]:
-    """Files the outputs are made from besides the meeting and its style: bilag, images."""
-    from .markdown import parse
-
-    folder = meeting.folder
-    paths: set[Path] = set()
-    for item in meeting.punkter:
-        for bilag in item.bilag:
-            if bilag.fil and ":" not in bilag.fil.split("/")[0]:
-                paths.add((folder / bilag.fil).resolve())
-        for _label, text in item.texts():
-            for token in parse(text.markdown):
-                for child in token.children or []:
-                    if child.type != "image":
-                        continue
-                    src = str(child.attrs.get("src", ""))
-                    if src and ":" not in src.split("/")[0] and not src.startswith("/"):
-                        paths.add((folder / unquote(src)).resolve())
-    return sorted(paths)
-
-
 def index_record(rel: str, document: Document) -> dict[str, Any]:
     """The meeting in index.json: public titles only, whatever version was built."""
-    meeting, style = document.meeting, document.style
     return {
         "path": rel,
-        "dato": meeting.dato.isoformat(),
-        "organ": meeting.organ,
+        "dato": document.date.isoformat(),
+        "organ": document.organ,
         "kommune": document.kommune,
         "type": document.kind,
         "punkter": [
-            {
-                "nr": meeting.første_punkt + index,
-                # public_title is the plan's own rule: a closed item's real title only
-                # where the style publishes it ({titel} in lukket_titel).
-                "titel": public_title(item, style),
-                "sagsnr": item.sagsnr,
-                "lukket": item.lukket,
-            }
-            for index, item in enumerate(meeting.punkter)
+            {"nr": item.number, "titel": item.title, "sagsnr": item.sagsnr,
+             "lukket": item.closed}
+            for item in document.public_items
         ],
     }

@@ -1,161 +1,11 @@
-"""Stage 1: read a meeting file into a tree of values that remember where they stand.
-
-Both formats (YAML, and Markdown with front matter) load into the same tree, so the
-model and the checks downstream are written once. Positions are 1-based and count
-characters, as an editor shows them.
-"""
+"""Stage 1, YAML: compose the text with ruamel and convert it to positioned nodes."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from .diagnostics import Diagnostic
-
-Format = Literal["yaml", "md"]
-
-
-@dataclass
-class Scalar:
-    """A value written as text. `tag` is the YAML type it resolves to (str, int, ...)."""
-
-    value: str
-    line: int
-    column: int
-    tag: str = "str"
-    #: Where the text itself starts in the file (a block scalar starts on the next line).
-    body_line: int = 0
-    body_column: int = 0
-    #: True when line i of `value` is file line body_line + i (block scalars, Markdown).
-    exact_lines: bool = False
-
-
-@dataclass
-class Sequence:
-    items: list[Node]
-    line: int
-    column: int
-
-
-@dataclass
-class Mapping:
-    #: key -> (the key as written, its value); in file order.
-    entries: dict[str, tuple[Scalar, Node]]
-    line: int
-    column: int
-    #: Facts the Markdown loader learned from headings (for example "Punkt 3:").
-    notes: dict[str, Scalar] = field(default_factory=dict)
-
-    def get(self, key: str) -> Node | None:
-        entry = self.entries.get(key)
-        return entry[1] if entry else None
-
-
-Node = Scalar | Sequence | Mapping
-
-
-@dataclass
-class Source:
-    """The file as read: what messages point into."""
-
-    path: Path
-    display: str
-    text: str
-    format: Format
-
-    @property
-    def folder(self) -> Path:
-        return self.path.parent.resolve()
-
-
-@dataclass
-class Loaded:
-    source: Source
-    root: Mapping | None
-    diagnostics: list[Diagnostic]
-
-
-def meeting_format(path: Path) -> Format:
-    return "md" if path.suffix.lower() in (".md", ".markdown") else "yaml"
-
-
-def load(path: Path, display: str | None = None) -> Loaded:
-    """Read and parse one meeting file. Never raises for bad content."""
-    display = display if display is not None else str(path)
-    fmt = meeting_format(path)
-    source = Source(path, display, "", fmt)
-
-    def fail(line: int, column: int, message: str, rule: str) -> Loaded:
-        return Loaded(source, None, [Diagnostic(display, line, column, "error", message, rule)])
-
-    try:
-        if path.exists() and not path.is_dir() and not path.is_file():
-            # A pipe or a device would block or never end; only regular files are read.
-            return fail(1, 1, "Filen er ikke en almindelig fil. Angiv en mødefil.", "empty-file")
-        data = path.read_bytes()
-    except OSError as exc:
-        # A file that cannot be read has no content to check; one finding, not a crash,
-        # so the other files of the run are still checked.
-        reason = "findes ikke" if isinstance(exc, FileNotFoundError) else (
-            "er en mappe, ikke en fil" if isinstance(exc, IsADirectoryError) else
-            f"kan ikke læses ({exc.strerror or exc})")
-        return fail(1, 1, f"Filen {reason}. Ret stien eller filnavnet.", "empty-file")
-
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, column = _byte_position(data, exc.start)
-        return fail(
-            line,
-            column,
-            f"Filen er ikke gemt som UTF-8 (byte 0x{data[exc.start]:02X} kan ikke læses). "
-            "Gem den igen med kodningen UTF-8 (i Notesblok: Filer > Gem som > Kodning: UTF-8).",
-            "not-utf8",
-        )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _FORBIDDEN.search(text)
-    if control:
-        line = text.count("\n", 0, control.start()) + 1
-        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
-        return fail(line, column,
-                    f"Filen indeholder et styretegn (U+{ord(control.group()):04X}), som ikke "
-                    "hører hjemme i en tekstfil. Er det den rigtige fil? Slet tegnet, eller "
-                    "gem filen igen som almindelig tekst (UTF-8).", "not-utf8")
-    source.text = text
-    if not text.strip():
-        return fail(1, 1, "Filen er tom. Skriv mødets oplysninger og punkter i den.", "empty-file")
-    if fmt == "md":
-        from .load_md import parse_markdown_meeting
-
-        front, md_diagnostics = parse_markdown_meeting(source)
-        return Loaded(source, front, md_diagnostics)
-    root, diagnostics = parse_yaml(text, display)
-    if isinstance(root, Scalar) and root.tag == "null":
-        root = None  # "---" and "..." alone: a document with nothing in it
-    if root is None and not diagnostics:
-        return fail(1, 1, "Filen indeholder kun kommentarer. Skriv mødets oplysninger og "
-                    "punkter i den.", "empty-file")
-    if root is not None and not isinstance(root, Mapping):
-        return fail(
-            root.line,
-            root.column,
-            "Filen skal bestå af nøgler som organ, dato og punkter (en YAML-mapping), "
-            "ikke en liste eller en enkelt værdi.",
-            "wrong-type",
-        )
-    return Loaded(source, root, diagnostics)
-
-
-def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
-    before = data[:offset]
-    line_start = before.rfind(b"\n") + 1
-    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-    return before.count(b"\n") + 1, column
-
+from ..diagnostics import Diagnostic
+from .nodes import FORBIDDEN, MappingNode, Node, Scalar, SequenceNode
 
 _TAGS = {
     "tag:yaml.org,2002:str": "str",
@@ -232,8 +82,7 @@ def _yaml_message(problem: str) -> str:
     return f"YAML-fejl: {problem}. Ret indrykning og tegnsætning omkring dette sted."
 
 
-# Characters XML (and so PDF metadata and Word) cannot hold; YAML escapes can produce them.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 
 
 class _Converter:
@@ -256,7 +105,7 @@ class _Converter:
             Diagnostic(self.display, line, column, "error", message, "yaml-syntax"))
 
     def convert(self, node: object) -> Node:
-        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+        from ruamel.yaml import nodes as ruamel_nodes
 
         mark = node.start_mark  # type: ignore[attr-defined]
         line, column = mark.line + 1 + self.offset, mark.column + 1
@@ -267,11 +116,11 @@ class _Converter:
                            "mødefil. Skriv teksten ud de steder, den skal stå.")
             return Scalar("", line, column, "null")
         self.seen.add(id(node))
-        if isinstance(node, ScalarNode):
+        if isinstance(node, ruamel_nodes.ScalarNode):
             return self.scalar(node, line, column)
-        if isinstance(node, SequenceNode):
-            return Sequence([self.convert(n) for n in node.value], line, column)
-        assert isinstance(node, MappingNode)
+        if isinstance(node, ruamel_nodes.SequenceNode):
+            return SequenceNode([self.convert(n) for n in node.value], line, column)
+        assert isinstance(node, ruamel_nodes.MappingNode)
         entries: dict[str, tuple[Scalar, Node]] = {}
         for key_node, value_node in node.value:
             key = self.convert(key_node)
@@ -286,11 +135,11 @@ class _Converter:
                            f"{first.line}). Slet den ene, eller flet teksterne sammen.")
                 continue
             entries[key.value] = (key, self.convert(value_node))
-        return Mapping(entries, line, column)
+        return MappingNode(entries, line, column)
 
     def scalar(self, node: Any, line: int, column: int) -> Scalar:
         tag = _TAGS.get(str(getattr(node.tag, "value", node.tag)), "str")
-        bad = _FORBIDDEN.search(node.value)
+        bad = FORBIDDEN.search(node.value)
         if bad:
             self.error(line, column,
                        f"Teksten indeholder et tegn, der ikke kan stå i et dokument "
@@ -333,6 +182,3 @@ def _block_indent(lines: list[str], start: int) -> int:
         if text.strip():
             return len(text) - len(text.lstrip(" "))
     return 0
-
-
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

@@ -14,9 +14,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from ._resources import resource_dir
-from .diagnostics import ReferatgenError
-from .write import write_atomic
+from .._resources import resource_dir
+from ..diagnostics import ReferatgenError
+from ..write import write_atomic
 
 INDEX_JSON = "index.json"
 INDEX_HTML = "index.html"

@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._resources import resource_dir
-from ._version import __version__
-from .write import write_atomic
+from .._resources import resource_dir
+from .._version import __version__
+from ..write import write_atomic
 
 MANIFEST_NAME = ".referatgen-manifest.json"
 MANIFEST_FORMAT = 1

@@ -23,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.queues import SimpleQueue
 
-from .batch_job import Job, JobResult, run_job
+from ..job import Job, JobResult, run_job
 
 #: A meeting under way when a worker died this often fails instead of being retried.
 MAX_CRASHES = 2
@@ -44,14 +44,14 @@ def _init_worker(formats: tuple[str, ...], started: SimpleQueue[str], parent: in
     _watch_parent(parent)
     # The engine, imported once per worker rather than once per meeting.
     try:
-        from . import _api  # noqa: F401
+        from ... import _api  # noqa: F401
 
         if "pdf" in formats:
             import weasyprint  # noqa: F401
 
-            from .render import pdf  # noqa: F401
+            from ...render import pdf  # noqa: F401
         if "html" in formats:
-            from .render import html  # noqa: F401
+            from ...render import html  # noqa: F401
         if "docx" in formats:
             import docx  # noqa: F401
     except ImportError:

@@ -23,11 +23,12 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any, Protocol
 
-from ._api import BuildOptions, parse_formats
-from .archive_index import order_files, record_with_files, sort_meetings, write_index
-from .batch_discover import Discovery, Found, discover
-from .batch_job import Job, JobResult
-from .diagnostics import ReferatgenError
+from .._api import BuildOptions, parse_formats
+from ..diagnostics import ReferatgenError
+from ..styles import is_path_spec
+from .discover import Discovery, Found, discover
+from .index import order_files, record_with_files, sort_meetings, write_index
+from .job import Job, JobResult
 from .manifest import (
     MANIFEST_NAME,
     Entry,
@@ -42,7 +43,6 @@ from .manifest import (
     refresh,
     temp_files,
 )
-from .styles import is_path_spec
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -100,7 +100,7 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 
 def build_options(args: argparse.Namespace) -> BuildOptions:
-    from .commands.build import options_from
+    from ..commands.build import options_from
 
     options = options_from(args)
     if options.stil is not None and is_path_spec(options.stil):
@@ -280,10 +280,10 @@ class _Run:
 
     def _executor(self, jobs: Sequence[Job]) -> Executor:
         if getattr(self.args, "executor", "local") == "dask":
-            from .batch_dask import DaskPool
+            from .executors.dask import DaskPool
 
             return DaskPool(str(self.args.scheduler))
-        from .batch_pool import LocalPool
+        from .executors.local import LocalPool
 
         workers = self.args.jobs if self.args.jobs is not None else available_cores()
         return LocalPool(min(workers, len(jobs)), self.formats)

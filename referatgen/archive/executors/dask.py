@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from .batch_job import Job, JobResult, run_job
-from .batch_pool import POLL, crashed
-from .diagnostics import ReferatgenError
+from ...diagnostics import ReferatgenError
+from ..job import Job, JobResult, run_job
+from .local import POLL, crashed
 
 
 class DaskPool:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
-from .diagnostics import Diagnostic
-from .load import FRONT_MATTER, Mapping, Node, Scalar, Sequence, Source, parse_yaml
+from ..diagnostics import Diagnostic
+from .nodes import FRONT_MATTER, MappingNode, Node, Scalar, SequenceNode, Source
 from .schema import ITEM_KEYS, MD_ITEM_KEYS, section_key_for_heading
+from .yaml import parse_yaml
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # CommonMark: an optional closing run of # must follow a space ("# Sag om C#" keeps its #).
@@ -34,7 +35,7 @@ _BILAG_PLAIN = re.compile(r"^\s*[-*+]\s+(?P<titel>.+?)\s*$")
 _CLOSED_MARK = re.compile(r"\(lukket\)\s*$", re.I)
 
 
-def parse_markdown_meeting(source: Source) -> tuple[Mapping | None, list[Diagnostic]]:
+def parse_markdown_meeting(source: Source) -> tuple[MappingNode | None, list[Diagnostic]]:
     text = source.text
     display = source.display
     diagnostics: list[Diagnostic] = []
@@ -48,8 +49,8 @@ def parse_markdown_meeting(source: Source) -> tuple[Mapping | None, list[Diagnos
         if not text[: match.end()].endswith("\n"):
             body_start += 1  # the closing --- is the file's last line
         if front is None:
-            front = Mapping({}, 1, 1)
-        if not isinstance(front, Mapping):
+            front = MappingNode({}, 1, 1)
+        if not isinstance(front, MappingNode):
             return None, [Diagnostic(
                 display, 2, 1, "error",
                 "Forsiden (mellem ---) skal bestå af nøgler som organ og dato.", "wrong-type",
@@ -63,26 +64,26 @@ def parse_markdown_meeting(source: Source) -> tuple[Mapping | None, list[Diagnos
                 "unknown-key",
             ))
     else:
-        front = Mapping({}, 1, 1)
+        front = MappingNode({}, 1, 1)
         body_start = 0
     lines = text.split("\n")
     items = _parse_body(lines, body_start, display, diagnostics)
     front.entries["punkter"] = (
         Scalar("punkter", body_start + 1, 1),
-        Sequence(list(items), body_start + 1, 1),
+        SequenceNode(list(items), body_start + 1, 1),
     )
     return front, diagnostics
 
 
 def _parse_body(
     lines: list[str], start: int, display: str, diagnostics: list[Diagnostic]
-) -> list[Mapping]:
-    items: list[Mapping] = []
-    item: Mapping | None = None
+) -> list[MappingNode]:
+    items: list[MappingNode] = []
+    item: MappingNode | None = None
     state = "outside"  # outside | keys | gap | section
     section: tuple[str, int, int] | None = None  # heading text, its line index and column
     section_lines: list[str] = []
-    decisions: list[Mapping] = []
+    decisions: list[MappingNode] = []
     fence: str | None = None
 
     def flush_section() -> None:
@@ -102,7 +103,7 @@ def _parse_body(
                 item.entries["beslutning"] = (key, first.entries["tekst"][1])
             else:
                 item.entries["beslutning"] = (
-                    key, Sequence(list(decisions), first.line, first.column))
+                    key, SequenceNode(list(decisions), first.line, first.column))
         decisions.clear()
 
     for index in range(start, len(lines)):
@@ -123,7 +124,7 @@ def _parse_body(
             finish_item()
             title = (heading.group(2) or "").strip()
             column = heading.start(2) + 1 if heading.group(2) is not None else heading.end(1) + 1
-            item = Mapping({}, number, 1)
+            item = MappingNode({}, number, 1)
             punkt = _PUNKT.match(title)
             if punkt:
                 item.notes["punkt"] = Scalar(punkt.group(1), number, column)
@@ -167,7 +168,7 @@ def _parse_body(
 
 
 def _add_item_key(
-    item: Mapping, match: re.Match[str], number: int, display: str,
+    item: MappingNode, match: re.Match[str], number: int, display: str,
     diagnostics: list[Diagnostic],
 ) -> None:
     key, value = match.group(1).lower(), match.group(2).strip()
@@ -186,7 +187,7 @@ def _add_item_key(
     node: Node
     if key == "deltog_ikke":
         names = [n.strip() for n in value.split(",") if n.strip()]
-        node = Sequence(
+        node = SequenceNode(
             [Scalar(n, number, value_column + value.find(n)) for n in names],
             number, value_column,
         )
@@ -213,8 +214,8 @@ def _unknown_item_key(key: str) -> str:
 
 
 def _add_section(
-    item: Mapping, heading: str, heading_index: int, heading_column: int, body: list[str],
-    decisions: list[Mapping], display: str, diagnostics: list[Diagnostic],
+    item: MappingNode, heading: str, heading_index: int, heading_column: int, body: list[str],
+    decisions: list[MappingNode], display: str, diagnostics: list[Diagnostic],
 ) -> None:
     while body and not body[-1].strip():
         body.pop()
@@ -241,13 +242,13 @@ def _add_section(
             entries["organ"] = (Scalar("organ", line, 1), Scalar(
                 organ, line, heading_column + decision.start("organ")))
         entries["tekst"] = (Scalar("tekst", line, 1), body_scalar())
-        decisions.append(Mapping(entries, line, heading_column))
+        decisions.append(MappingNode(entries, line, heading_column))
         return
     key = section_key_for_heading(heading)
     if key == "beslutning":
         # Collected with the dated ones, in file order; the item gets the text form when
         # it stays the only one (see finish_item).
-        decisions.append(Mapping({"tekst": (key_scalar, body_scalar())}, line, heading_column))
+        decisions.append(MappingNode({"tekst": (key_scalar, body_scalar())}, line, heading_column))
         return
     if key == "bilag":
         bilag: list[Node] = []
@@ -276,13 +277,13 @@ def _add_section(
                 if _CLOSED_MARK.search(rest):
                     entry["lukket"] = (Scalar("lukket", number, 1),
                                        Scalar("true", number, 1, "bool"))
-                bilag.append(Mapping(entry, number, 1))
+                bilag.append(MappingNode(entry, number, 1))
             elif plain:
                 title = plain.group("titel")
                 closed = _CLOSED_MARK.search(title)
                 if closed:
                     title = title[: closed.start()].strip()
-                    bilag.append(Mapping({
+                    bilag.append(MappingNode({
                         "titel": (Scalar("titel", number, 1),
                                   Scalar(title, number, plain.start("titel") + 1)),
                         "lukket": (Scalar("lukket", number, 1), Scalar("true", number, 1, "bool")),
@@ -299,7 +300,7 @@ def _add_section(
         if key in item.entries:
             _duplicate_section(item, key, line, display, diagnostics)
             return
-        item.entries["bilag"] = (key_scalar, Sequence(bilag, line, heading_column))
+        item.entries["bilag"] = (key_scalar, SequenceNode(bilag, line, heading_column))
         return
     if key is not None:
         if key in item.entries:
@@ -308,17 +309,17 @@ def _add_section(
         item.entries[key] = (key_scalar, body_scalar())
         return
     afsnit = item.get("afsnit")
-    if not isinstance(afsnit, Sequence):
-        afsnit = Sequence([], line, heading_column)
+    if not isinstance(afsnit, SequenceNode):
+        afsnit = SequenceNode([], line, heading_column)
         item.entries["afsnit"] = (Scalar("afsnit", line, 1), afsnit)
-    afsnit.items.append(Mapping({
+    afsnit.items.append(MappingNode({
         "overskrift": (Scalar("overskrift", line, 1), Scalar(heading, line, heading_column)),
         "tekst": (Scalar("tekst", line, 1), body_scalar()),
     }, line, heading_column))
 
 
 def _duplicate_section(
-    item: Mapping, key: str, line: int, display: str, diagnostics: list[Diagnostic]
+    item: MappingNode, key: str, line: int, display: str, diagnostics: list[Diagnostic]
 ) -> None:
     first = item.entries[key][0]
     diagnostics.append(Diagnostic(
