@@ -103,7 +103,13 @@ class _Checker:
         return self.out
 
     def item(self, item: Item, number: int) -> None:
-        meeting, style = self.meeting, self.style
+        self.numbering_and_case(item, number)
+        self.decisions(item, number)
+        self.bilag(item)
+        self.published(item)
+
+    def numbering_and_case(self, item: Item, number: int) -> None:
+        style = self.style
         if item.punkt_label is not None and item.punkt_label[0] != number:
             written, where = item.punkt_label
             self.report(where, "warning",
@@ -116,6 +122,9 @@ class _Checker:
                         f"Sagsnummeret '{item.sagsnr}' passer ikke til mønsteret for stilen "
                         f"{style.name}{example}. Ret nummeret, eller vælg den rigtige stil.",
                         "sagsnr-pattern")
+
+    def decisions(self, item: Item, number: int) -> None:
+        meeting = self.meeting
         if meeting.type == "referat" and not item.lukket and not item.beslutning:
             self.report(item.titel_where, "warning",
                         f"Punkt {number} ('{item.titel}') har ingen beslutning. Skriv den under "
@@ -127,6 +136,8 @@ class _Checker:
                         "En dagsorden har endnu ingen beslutninger: teksten kommer ikke med. "
                         "Skriv 'type: referat' hvis mødet er holdt.",
                         "decision-in-agenda")
+
+    def bilag(self, item: Item) -> None:
         for bilag in item.bilag:
             if bilag.fil and bilag.fil_where:
                 self.file_reference(bilag.fil, bilag.fil_where, "Bilaget")
@@ -134,6 +145,10 @@ class _Checker:
                 self.cpr_plain(bilag.titel, bilag.where)
                 if bilag.fil:  # the file name is the attachment's name in the PDF
                     self.cpr_plain(bilag.fil, bilag.fil_where or bilag.where)
+
+    def published(self, item: Item) -> None:
+        """CPR numbers in what the public version prints of the item."""
+        style = self.style
         if not item.lukket:
             for decision in item.beslutning:
                 if decision.organ:

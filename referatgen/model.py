@@ -9,12 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostic
 from .meetingfile.nodes import Loaded, MappingNode, Node, Scalar, SequenceNode, Source
-from .meetingfile.schema import FALSE_WORDS, ITEM_KEYS, MEETING_KEYS, TEXT_SECTIONS, TRUE_WORDS
+from .meetingfile.schema import (
+    BILAG,
+    DECISION,
+    FALSE_WORDS,
+    ITEM,
+    ITEM_KEYS,
+    MEETING,
+    PERSON,
+    SECTION,
+    TEXT_SECTIONS,
+    TRUE_WORDS,
+    Key,
+    names,
+)
 from .options import Kind
 
 
@@ -140,7 +155,9 @@ _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 
 
-class _Builder:
+class _Values:
+    """Reading one value of each kind from the tree, with the finding when it is wrong."""
+
     def __init__(self, source: Source) -> None:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
@@ -278,7 +295,7 @@ class _Builder:
         people: list[Person] = []
         for entry in node.items:
             if isinstance(entry, MappingNode):
-                fields = self.keys(entry, ("navn", "rolle"), f"en person i {what}")
+                fields = self.keys(entry, PERSON, f"en person i {what}")
                 navn = fields.get("navn")
                 if navn is None:
                     self.report(entry, "error",
@@ -297,101 +314,95 @@ class _Builder:
 
     # -- keys ----------------------------------------------------------------------------
 
-    def keys(self, mapping: MappingNode, allowed: tuple[str, ...], where: str,
+    def keys(self, mapping: MappingNode, declared: tuple[Key, ...], where: str,
              elsewhere: tuple[tuple[str, ...], str] | None = None) -> dict[str, Node]:
+        """The mapping's entries whose keys the declaration knows; `unknown-key` for the rest."""
+        allowed = names(declared)
         found: dict[str, Node] = {}
         for name, (key, value) in mapping.entries.items():
             if name in allowed:
                 found[name] = value
-                continue
-            import difflib  # only on this error path: it costs a commit hook's start-up
-
-            guess = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.6)
-            other = (difflib.get_close_matches(name.lower(), elsewhere[0], n=1, cutoff=0.75)
-                     if elsewhere else [])
-            if other and (not guess or other[0] == name.lower()
-                          or difflib.SequenceMatcher(None, name, other[0]).ratio()
-                          > difflib.SequenceMatcher(None, name, guess[0]).ratio()):
-                assert elsewhere is not None
-                hint = f" '{other[0]}' hører til {elsewhere[1]}: ryk den ind under punktet."
-            elif guess:
-                hint = f" Mente du '{guess[0]}'?"
             else:
-                hint = f" Gyldige nøgler: {', '.join(allowed)}."
-            self.report(key, "error", f"Ukendt nøgle '{name}' i {where}.{hint}", "unknown-key")
+                self.report(key, "error", f"Ukendt nøgle '{name}' i {where}."
+                            f"{_unknown_key_hint(name, allowed, elsewhere)}", "unknown-key")
         return found
 
-    def require(self, mapping: MappingNode, found: dict[str, Node], key: str, where: str,
-                hint: str) -> Node | None:
-        if key in found:
-            return found[key]
-        line, column = (1, 1) if where == "mødet" else (mapping.line, mapping.column)
-        self.diagnostics.append(Diagnostic(
-            self.source.display, line, column, "error",
-            f"Nøglen '{key}' mangler i {where}. {hint}", "missing-key",
-        ))
+    def require(self, mapping: MappingNode, found: dict[str, Node], declared: tuple[Key, ...],
+                where: str) -> None:
+        """`missing-key` for each required key of the declaration that is not there."""
+        for key in declared:
+            if key.required and key.name not in found:
+                line, column = (1, 1) if where == "mødet" else (mapping.line, mapping.column)
+                self.diagnostics.append(Diagnostic(
+                    self.source.display, line, column, "error",
+                    f"Nøglen '{key.name}' mangler i {where}. {key.hint}", "missing-key",
+                ))
+
+
+
+class _Builder(_Values):
+    """The meeting and its items, key by key as the schema declares them."""
+
+    def value(self, key: Key, key_node: Scalar, node: Node) -> object:
+        """A key's value read by its declared type (with `wrong-type` & co. on the way)."""
+        readers: dict[str, Callable[[], object]] = {
+            "text": lambda: self.text_value(node, key.name),
+            "markdown": lambda: self.markdown(key_node, node, key.name),
+            "boolean": lambda: self.boolean(node, key.name),
+            "integer": lambda: self.integer(node, key.name),
+            "date": lambda: self.date(node, key.name),
+            "time": lambda: self.time(node, key.name),
+            "choice": lambda: self.choice(node, key),
+            "people": lambda: self.people(node, key.name),
+            "names": lambda: self.names(node, key.name),
+            "items": lambda: self.items(node),
+            "decisions": lambda: self.decisions(key_node, node),
+            "bilag": lambda: self.bilag(node),
+            "sections": lambda: self.afsnit(node),
+        }
+        return readers[key.type]()
+
+    def values(self, mapping: MappingNode, declared: tuple[Key, ...],
+               found: dict[str, Node]) -> dict[str, tuple[object, Where]]:
+        """Every declared key that is present: its value and where the value stands."""
+        out: dict[str, tuple[object, Where]] = {}
+        for key in declared:
+            if key.name in found:
+                node = found[key.name]
+                out[key.name] = (self.value(key, mapping.entries[key.name][0], node),
+                                 Where(node.line, node.column))
+        return out
+
+    def choice(self, node: Node, key: Key) -> str | None:
+        word = (self.text_value(node, key.name) or "").strip().lower()
+        if word in key.choices:
+            return word
+        allowed = " eller ".join(f"'{c}'" for c in key.choices)
+        self.report(node, "error", f"{key.name} skal være {allowed}.", "wrong-type")
         return None
 
     # -- meeting -------------------------------------------------------------------------
 
     def meeting(self, root: MappingNode) -> Meeting:
-        found = self.keys(root, MEETING_KEYS, "mødet", (ITEM_KEYS, "et punkt"))
-        organ_node = self.require(root, found, "organ", "mødet",
-                                  "Skriv fx 'organ: Direktionen'.")
-        dato_node = self.require(root, found, "dato", "mødet", "Skriv fx 'dato: 2022-09-05'.")
-        punkter_node = self.require(root, found, "punkter", "mødet",
-                                    "Skriv mødets punkter under 'punkter:'.")
-        organ = (self.text_value(organ_node, "organ") if organ_node else None) or ""
-        if organ_node is not None and not organ.strip():
-            self.report(organ_node, "error",
-                        "organ er tomt. Skriv mødets organ, fx 'organ: Direktionen'.",
-                        "missing-key")
-        dato = self.date(dato_node, "dato") if dato_node else None
-        meeting = Meeting(self.source, organ.strip(), dato or dt.date.min)
-        if organ_node is not None:
-            meeting.organ_where = Where(organ_node.line, organ_node.column)
-        if "type" in found:
-            kind = (self.text_value(found["type"], "type") or "").strip().lower()
-            if kind in ("referat", "dagsorden"):
-                meeting.type = kind  # type: ignore[assignment]
-            else:
-                self.report(found["type"], "error",
-                            "type skal være 'referat' eller 'dagsorden'.", "wrong-type")
-        if "stil" in found:
-            meeting.stil = (self.text_value(found["stil"], "stil") or "standard").strip()
-            meeting.stil_where = Where(found["stil"].line, found["stil"].column)
-        if "kommune" in found:
-            meeting.kommune = self.text_value(found["kommune"], "kommune")
-            meeting.kommune_where = Where(found["kommune"].line, found["kommune"].column)
-        for key in ("tid", "sluttid"):
-            if key in found:
-                setattr(meeting, key, self.time(found[key], key))
-        if "sted" in found:
-            meeting.sted = self.text_value(found["sted"], "sted")
-            meeting.sted_where = Where(found["sted"].line, found["sted"].column)
-        if "deltagere" in found:
-            meeting.deltagere = self.people(found["deltagere"], "deltagere")
-        if "afbud" in found:
-            meeting.afbud = self.people(found["afbud"], "afbud")
-        if "første_punkt" in found:
-            first = self.integer(found["første_punkt"], "første_punkt")
-            if first is not None:
-                meeting.første_punkt = first
-        if punkter_node is not None:
-            if isinstance(punkter_node, SequenceNode):
-                if not punkter_node.items:
-                    self.report(punkter_node, "error",
-                                "Mødet har ingen punkter. Skriv mindst ét punkt under 'punkter:'.",
-                                "missing-key")
-                for entry in punkter_node.items:
-                    item = self.item(entry)
-                    if item is not None:
-                        meeting.punkter.append(item)
-            else:
-                self.report(punkter_node, "error",
-                            "punkter skal være en liste, hvor hvert punkt starter med '- titel:'.",
-                            "wrong-type")
+        found = self.keys(root, MEETING, "mødet", (ITEM_KEYS, "et punkt"))
+        self.require(root, found, MEETING, "mødet")
+        values = self.values(root, MEETING, found)
+        meeting = Meeting(self.source, "", dt.date.min)
+        for name, (value, where) in values.items():
+            _MEETING_FIELDS.get(name, _set_plain)(self, meeting, name, value, where)
         return meeting
+
+    def items(self, node: Node) -> list[Item]:
+        if not isinstance(node, SequenceNode):
+            self.report(node, "error",
+                        "punkter skal være en liste, hvor hvert punkt starter med '- titel:'.",
+                        "wrong-type")
+            return []
+        if not node.items:
+            self.report(node, "error",
+                        "Mødet har ingen punkter. Skriv mindst ét punkt under 'punkter:'.",
+                        "missing-key")
+        return [item for entry in node.items if (item := self.item(entry)) is not None]
 
     # -- items ---------------------------------------------------------------------------
 
@@ -401,49 +412,17 @@ class _Builder:
                         "Et punkt skal have nøgler som 'titel:' og 'sagsnr:', ikke kun en tekst.",
                         "wrong-type")
             return None
-        found = self.keys(node, ITEM_KEYS, "et punkt")
-        titel_node = self.require(node, found, "titel", "punktet",
-                                  "Skriv fx 'titel: Øvrige sager'.")
-        titel = (self.text_value(titel_node, "titel") if titel_node else None) or ""
-        if titel_node is not None and not titel.strip():
-            self.report(titel_node, "error",
-                        "Punktets titel er tom. Skriv titlen, fx 'titel: Øvrige sager'.",
-                        "missing-key")
-        titel_where = Where(titel_node.line, titel_node.column) if titel_node else Where(
-            node.line, node.column)
-        item = Item(" ".join(titel.split()), Where(node.line, node.column), titel_where)
+        found = self.keys(node, ITEM, "et punkt")
+        self.require(node, found, ITEM, "punktet")
+        item = Item("", Where(node.line, node.column), Where(node.line, node.column))
         if "punkt" in node.notes:
             label = node.notes["punkt"]
             item.punkt_label = (int(label.value), Where(label.line, label.column))
-        if "sagsnr" in found:
-            value = self.text_value(found["sagsnr"], "sagsnr")
-            if value is not None and value.strip():
-                item.sagsnr = value.strip()
-                item.sagsnr_where = Where(found["sagsnr"].line, found["sagsnr"].column)
-        if "lukket" in found:
-            item.lukket = self.boolean(found["lukket"], "lukket")
-        if "offentlig_titel" in found:
-            value = self.text_value(found["offentlig_titel"], "offentlig_titel")
-            if value and value.strip():
-                item.offentlig_titel = value.strip()
-                item.offentlig_titel_where = Where(found["offentlig_titel"].line,
-                                                   found["offentlig_titel"].column)
-        for key in TEXT_SECTIONS:
-            if key in found:
-                text = self.markdown(node.entries[key][0], found[key], key)
-                if text is not None:
-                    item.sections[key] = text
+        for name, (value, where) in self.values(node, ITEM, found).items():
+            _ITEM_FIELDS.get(name, _set_plain)(self, item, name, value, where)
         if "beslutning" in found:
             key_scalar = node.entries["beslutning"][0]
             item.beslutning_where = Where(key_scalar.line, key_scalar.column)
-            item.beslutning = self.decisions(key_scalar, found["beslutning"])
-        if "bilag" in found:
-            item.bilag = self.bilag(found["bilag"])
-        if "deltog_ikke" in found:
-            item.deltog_ikke = self.names(found["deltog_ikke"], "deltog_ikke")
-            item.deltog_ikke_where = Where(found["deltog_ikke"].line, found["deltog_ikke"].column)
-        if "afsnit" in found:
-            item.afsnit = self.afsnit(found["afsnit"])
         return item
 
     def decisions(self, key: Scalar, node: Node) -> list[Decision]:
@@ -462,9 +441,9 @@ class _Builder:
                             "Hver beslutning i listen skal have 'dato:', 'organ:' og 'tekst:'.",
                             "wrong-type")
                 continue
-            fields = self.keys(entry, ("dato", "organ", "tekst"), "en beslutning")
-            tekst_node = self.require(entry, fields, "tekst", "beslutningen",
-                                      "Skriv beslutningens tekst under 'tekst: |'.")
+            fields = self.keys(entry, DECISION, "en beslutning")
+            self.require(entry, fields, DECISION, "beslutningen")
+            tekst_node = fields.get("tekst")
             if tekst_node is None:
                 continue
             tekst_key = entry.entries["tekst"][0]
@@ -490,9 +469,9 @@ class _Builder:
         for entry in node.items:
             where = Where(entry.line, entry.column)
             if isinstance(entry, MappingNode):
-                fields = self.keys(entry, ("titel", "fil", "lukket"), "et bilag")
-                titel_node = self.require(entry, fields, "titel", "bilaget",
-                                          "Skriv fx 'titel: Bilag 1 - Budget'.")
+                fields = self.keys(entry, BILAG, "et bilag")
+                self.require(entry, fields, BILAG, "bilaget")
+                titel_node = fields.get("titel")
                 titel = (self.text_value(titel_node, "titel") if titel_node else None) or ""
                 fil = self.text_value(fields["fil"], "fil") if "fil" in fields else None
                 fil_where = (Where(fields["fil"].line, fields["fil"].column)
@@ -524,11 +503,9 @@ class _Builder:
                 self.report(entry, "error",
                             "Hvert afsnit skal have 'overskrift:' og 'tekst:'.", "wrong-type")
                 continue
-            fields = self.keys(entry, ("overskrift", "tekst"), "et afsnit")
-            head_node = self.require(entry, fields, "overskrift", "afsnittet",
-                                     "Skriv fx 'overskrift: Sagsforløb'.")
-            tekst_node = self.require(entry, fields, "tekst", "afsnittet",
-                                      "Skriv afsnittets tekst under 'tekst: |'.")
+            fields = self.keys(entry, SECTION, "et afsnit")
+            self.require(entry, fields, SECTION, "afsnittet")
+            head_node, tekst_node = fields.get("overskrift"), fields.get("tekst")
             if head_node is None or tekst_node is None:
                 continue
             heading = self.text_value(head_node, "overskrift") or ""
@@ -542,6 +519,93 @@ class _Builder:
             elif text is not None:
                 out.append(Afsnit(heading.strip(), text, Where(entry.line, entry.column)))
         return out
+
+
+def _unknown_key_hint(name: str, allowed: tuple[str, ...],
+                      elsewhere: tuple[tuple[str, ...], str] | None) -> str:
+    """A suggestion for an unknown key: a near spelling, or the level where it belongs."""
+    import difflib  # only on this error path: it costs a commit hook's start-up
+
+    guess = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.6)
+    other = (difflib.get_close_matches(name.lower(), elsewhere[0], n=1, cutoff=0.75)
+             if elsewhere else [])
+    if other and (not guess or other[0] == name.lower()
+                  or difflib.SequenceMatcher(None, name, other[0]).ratio()
+                  > difflib.SequenceMatcher(None, name, guess[0]).ratio()):
+        assert elsewhere is not None
+        return f" '{other[0]}' hører til {elsewhere[1]}: ryk den ind under punktet."
+    if guess:
+        return f" Mente du '{guess[0]}'?"
+    return f" Gyldige nøgler: {', '.join(allowed)}."
+
+
+# -- from values to fields ------------------------------------------------------------------
+# Most keys are stored as read, under their own name (with `<key>_where` where the model
+# keeps the position). These setters are the exceptions: defaults, stripping, emptiness.
+
+Setter = Callable[[_Builder, Any, str, Any, Where], None]
+
+
+def _set_plain(builder: _Builder, target: Any, name: str, value: Any, where: Where) -> None:
+    if value is None:
+        return
+    setattr(target, name, value)
+    if hasattr(target, f"{name}_where"):
+        setattr(target, f"{name}_where", where)
+
+
+def _set_organ(builder: _Builder, meeting: Any, name: str, value: Any, where: Where) -> None:
+    organ = value or ""
+    if not organ.strip():
+        builder.report(where, "error",
+                       "organ er tomt. Skriv mødets organ, fx 'organ: Direktionen'.",
+                       "missing-key")
+    meeting.organ, meeting.organ_where = organ.strip(), where
+
+
+def _set_stil(builder: _Builder, meeting: Any, name: str, value: Any, where: Where) -> None:
+    meeting.stil, meeting.stil_where = (value or "standard").strip(), where
+
+
+def _set_kept_position(builder: _Builder, target: Any, name: str, value: Any,
+                       where: Where) -> None:
+    # A text whose position later checks need even when it is empty (kommune, sted).
+    setattr(target, name, value)
+    setattr(target, f"{name}_where", where)
+
+
+def _set_titel(builder: _Builder, item: Any, name: str, value: Any, where: Where) -> None:
+    titel = value or ""
+    if not titel.strip():
+        builder.report(where, "error",
+                       "Punktets titel er tom. Skriv titlen, fx 'titel: Øvrige sager'.",
+                       "missing-key")
+    item.titel, item.titel_where = " ".join(titel.split()), where
+
+
+def _set_stripped(builder: _Builder, item: Any, name: str, value: Any, where: Where) -> None:
+    if value is not None and value.strip():
+        _set_plain(builder, item, name, value.strip(), where)
+
+
+def _set_section(builder: _Builder, item: Any, name: str, value: Any, where: Where) -> None:
+    if value is not None:
+        item.sections[name] = value
+
+
+def _set_names(builder: _Builder, item: Any, name: str, value: Any, where: Where) -> None:
+    setattr(item, name, value)
+    setattr(item, f"{name}_where", where)
+
+
+_MEETING_FIELDS: dict[str, Setter] = {
+    "organ": _set_organ, "stil": _set_stil, "kommune": _set_kept_position,
+    "sted": _set_kept_position,
+}
+_ITEM_FIELDS: dict[str, Setter] = {
+    "titel": _set_titel, "sagsnr": _set_stripped, "offentlig_titel": _set_stripped,
+    "deltog_ikke": _set_names, **{key: _set_section for key in TEXT_SECTIONS},
+}
 
 
 def build_model(loaded: Loaded) -> tuple[Meeting | None, list[Diagnostic]]:

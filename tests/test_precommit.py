@@ -3,7 +3,7 @@
 pre-commit installs the hook repository into its own virtualenv with pip (from PyPI),
 so this takes tens of seconds; it is marked slow but runs by default.
 
-`pre-commit try-repo /work/main` would take the checkout's uncommitted changes along, but
+`pre-commit try-repo <checkout>` would take the checkout's uncommitted changes along, but
 only those to tracked files (`git add -u`): a new file, such as the hook file before it
 is committed, would be missing. The test therefore snapshots the working tree (tracked
 and untracked, minus what .gitignore excludes) into a throwaway repository and points
@@ -12,9 +12,11 @@ pre-commit at that, so it tests the files as they are now whatever is committed.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,10 @@ from .conftest import EXAMPLES, FIXTURES, ROOT
 pytestmark = pytest.mark.slow
 
 GIT = shutil.which("git")
-PRE_COMMIT = shutil.which("pre-commit")
+# As a module of this interpreter: the console script is only on PATH when the venv is
+# activated, and a test that skips for that reason never runs.
+PRE_COMMIT = ([sys.executable, "-m", "pre_commit"]
+              if importlib.util.find_spec("pre_commit") is not None else None)
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -48,7 +53,7 @@ def pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess
     env = _env()
     env["PRE_COMMIT_HOME"] = str(home)
     env["PRE_COMMIT_COLOR"] = "never"
-    return subprocess.run([PRE_COMMIT, *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([*PRE_COMMIT, *args], cwd=cwd, capture_output=True, text=True,
                           env=env, check=False, timeout=900)
 
 
@@ -82,29 +87,15 @@ def meeting_repo(folder: Path) -> Path:
     return folder
 
 
-def test_try_repo_reports_the_findings(hook_repo: Path, tmp_path: Path) -> None:
-    work = meeting_repo(tmp_path / "work")
-    git("add", "-A", cwd=work)
-    result = pre_commit("try-repo", str(hook_repo), "referatgen-check", "--files",
-                        "moeder/bad-date.yaml", "moeder/htk-direktionen-2022-09-05.yaml",
-                        cwd=work, home=tmp_path / "home")
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert "referatgen-check" in output and "Failed" in output
-    golden = (FIXTURES / "check" / "bad-date.yaml.expected").read_text("utf-8")
-    for line in golden.splitlines():
-        assert f"moeder/{line}" in output
-    assert "htk-direktionen-2022-09-05.yaml:" not in output
-    assert "Traceback" not in output
+@pytest.fixture(scope="module")
+def hook_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PRE_COMMIT_HOME for the module: pre-commit installs the hook's environment once
+    (that install is most of the time these tests take) and both tests run in it."""
+    return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def test_readme_config_limits_the_hook_to_the_meeting_folder(
-    hook_repo: Path, tmp_path: Path,
-) -> None:
-    work = meeting_repo(tmp_path / "work")
-    (work / "moeder" / "bad-date.yaml").unlink()
-    # Not a meeting file: the hook would fail on it, so the config must keep it out.
-    (work / "ci.yaml").write_text("jobs:\n  test:\n    runs-on: ubuntu-latest\n", "utf-8")
+def use_hook(work: Path, hook_repo: Path) -> None:
+    """The README's .pre-commit-config.yaml, pointing at the snapshot of this checkout."""
     rev = git("rev-parse", "HEAD", cwd=hook_repo).strip()
     (work / ".pre-commit-config.yaml").write_text(
         "repos:\n"
@@ -113,15 +104,40 @@ def test_readme_config_limits_the_hook_to_the_meeting_folder(
         "    hooks:\n"
         "      - id: referatgen-check\n"
         "        files: ^moeder/.*\\.(ya?ml|md)$\n", "utf-8")
+
+
+def test_the_hook_reports_the_findings(hook_repo: Path, hook_home: Path, tmp_path: Path) -> None:
+    work = meeting_repo(tmp_path / "work")
+    use_hook(work, hook_repo)
     git("add", "-A", cwd=work)
-    home = tmp_path / "home"
-    clean = pre_commit("run", "--all-files", cwd=work, home=home)
+    result = pre_commit("run", "--files", "moeder/bad-date.yaml",
+                        "moeder/htk-direktionen-2022-09-05.yaml", cwd=work, home=hook_home)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "referatgen check" in output and "Failed" in output
+    golden = (FIXTURES / "check" / "bad-date.yaml.expected").read_text("utf-8")
+    for line in golden.splitlines():
+        assert f"moeder/{line}" in output
+    assert "htk-direktionen-2022-09-05.yaml:" not in output
+    assert "Traceback" not in output
+
+
+def test_readme_config_limits_the_hook_to_the_meeting_folder(
+    hook_repo: Path, hook_home: Path, tmp_path: Path,
+) -> None:
+    work = meeting_repo(tmp_path / "work")
+    (work / "moeder" / "bad-date.yaml").unlink()
+    # Not a meeting file: the hook would fail on it, so the config must keep it out.
+    (work / "ci.yaml").write_text("jobs:\n  test:\n    runs-on: ubuntu-latest\n", "utf-8")
+    use_hook(work, hook_repo)
+    git("add", "-A", cwd=work)
+    clean = pre_commit("run", "--all-files", cwd=work, home=hook_home)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "Passed" in clean.stdout
 
     shutil.copyfile(FIXTURES / "check" / "bad-date.yaml", work / "moeder" / "bad-date.yaml")
     git("add", "-A", cwd=work)
-    failing = pre_commit("run", "--all-files", cwd=work, home=home)
+    failing = pre_commit("run", "--all-files", cwd=work, home=hook_home)
     assert failing.returncode == 1
     assert "moeder/bad-date.yaml:2:7: error:" in failing.stdout
     assert "ci.yaml" not in failing.stdout

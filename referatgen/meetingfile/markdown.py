@@ -7,6 +7,7 @@ keeping markdown-it off this path keeps `referatgen check` fast enough for every
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from .nodes import FRONT_MATTER, MappingNode, Node, Scalar, SequenceNode, Source
@@ -78,23 +79,104 @@ def parse_markdown_meeting(source: Source) -> tuple[MappingNode | None, list[Dia
 def _parse_body(
     lines: list[str], start: int, display: str, diagnostics: list[Diagnostic]
 ) -> list[MappingNode]:
-    items: list[MappingNode] = []
-    item: MappingNode | None = None
-    state = "outside"  # outside | keys | gap | section
-    section: tuple[str, int, int] | None = None  # heading text, its line index and column
-    section_lines: list[str] = []
-    decisions: list[MappingNode] = []
-    fence: str | None = None
+    scanner = _BodyScanner(display, diagnostics)
+    for index in range(start, len(lines)):
+        scanner.line(lines[index], index)
+    scanner.finish_item()
+    return scanner.items
 
-    def flush_section() -> None:
-        nonlocal section, section_lines
-        if item is not None and section is not None:
-            _add_section(item, section[0], section[1], section[2], section_lines, decisions,
-                         display, diagnostics)
-        section, section_lines = None, []
 
-    def finish_item() -> None:
-        flush_section()
+class _BodyScanner:
+    """The body line by line: `#` starts an item, `##` a section, outside code fences."""
+
+    def __init__(self, display: str, diagnostics: list[Diagnostic]) -> None:
+        self.display = display
+        self.diagnostics = diagnostics
+        self.items: list[MappingNode] = []
+        self.item: MappingNode | None = None
+        self.state = "outside"  # outside | keys | gap | section
+        self.section: _Heading | None = None
+        self.section_lines: list[str] = []
+        self.decisions: list[MappingNode] = []
+        self.fence: str | None = None
+
+    def line(self, raw: str, index: int) -> None:
+        heading = self.heading(raw)
+        level = len(heading.group(1)) if heading else 0
+        if heading and level == 1:
+            self.item_heading(heading, index + 1)
+        elif heading and level == 2 and self.item is not None:
+            self.flush_section()
+            self.section = _Heading((heading.group(2) or "").strip(), index,
+                                    _heading_column(heading))
+            self.state = "section"
+        elif self.state == "section":
+            self.section_lines.append(raw)
+        elif not self.item_key(raw, index + 1) and raw.strip():
+            self.outside(raw, index + 1)
+
+    def heading(self, raw: str) -> re.Match[str] | None:
+        """The line's heading, if it is one; fences are tracked so `#` in code is not."""
+        fence_match = _FENCE.match(raw)
+        heading = None if (fence_match or self.fence is not None) else _HEADING.match(raw)
+        if fence_match:
+            marker = fence_match.group(1)
+            if self.fence is None:
+                self.fence = marker
+            elif marker[0] == self.fence[0] and len(marker) >= len(self.fence):
+                self.fence = None
+        return heading
+
+    def item_heading(self, heading: re.Match[str], number: int) -> None:
+        self.finish_item()
+        title = (heading.group(2) or "").strip()
+        column = _heading_column(heading)
+        item = MappingNode({}, number, 1)
+        punkt = _PUNKT.match(title)
+        if punkt:
+            item.notes["punkt"] = Scalar(punkt.group(1), number, column)
+            column += punkt.end()
+            title = title[punkt.end():].strip()
+        item.entries["titel"] = (Scalar("titel", number, 1), Scalar(title, number, column))
+        self.items.append(item)
+        self.item = item
+        self.state = "keys"
+
+    def item_key(self, raw: str, number: int) -> bool:
+        """A `key: value` line right under an item heading; True when the line is used."""
+        if self.state != "keys" or self.item is None:
+            return False
+        if raw.strip() == "":
+            self.state = "gap"
+            return True
+        key_match = _ITEM_KEY.match(raw)
+        if key_match:
+            _add_item_key(self.item, key_match, number, self.display, self.diagnostics)
+            return True
+        self.state = "gap"
+        return False
+
+    def outside(self, raw: str, number: int) -> None:
+        where = (
+            "før første punkt (# overskrift)" if self.item is None
+            else "mellem punktets nøgler og første afsnit (## overskrift)"
+        )
+        self.diagnostics.append(Diagnostic(
+            self.display, number, len(raw) - len(raw.lstrip()) + 1, "error",
+            f"Tekst {where} hører ikke til noget afsnit. Sæt en '## Baggrund' "
+            "(eller et andet afsnit) over den, eller slet den.",
+            "text-outside-section",
+        ))
+
+    def flush_section(self) -> None:
+        if self.item is not None and self.section is not None:
+            _Section(self.item, self.section, self.section_lines, self.decisions,
+                     self.display, self.diagnostics).add()
+        self.section, self.section_lines = None, []
+
+    def finish_item(self) -> None:
+        self.flush_section()
+        item, decisions = self.item, self.decisions
         if item is not None and decisions:
             first = decisions[0]
             key = Scalar("beslutning", first.line, first.column)
@@ -106,65 +188,17 @@ def _parse_body(
                     key, SequenceNode(list(decisions), first.line, first.column))
         decisions.clear()
 
-    for index in range(start, len(lines)):
-        raw = lines[index]
-        number = index + 1
-        if fence is None:
-            fence_match = _FENCE.match(raw)
-            heading = None if fence_match else _HEADING.match(raw)
-        else:
-            fence_match, heading = _FENCE.match(raw), None
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-        if heading and len(heading.group(1)) == 1:
-            finish_item()
-            title = (heading.group(2) or "").strip()
-            column = heading.start(2) + 1 if heading.group(2) is not None else heading.end(1) + 1
-            item = MappingNode({}, number, 1)
-            punkt = _PUNKT.match(title)
-            if punkt:
-                item.notes["punkt"] = Scalar(punkt.group(1), number, column)
-                column += punkt.end()
-                title = title[punkt.end():].strip()
-            item.entries["titel"] = (Scalar("titel", number, 1), Scalar(title, number, column))
-            items.append(item)
-            state = "keys"
-            continue
-        if heading and len(heading.group(1)) == 2 and item is not None:
-            flush_section()
-            column = heading.start(2) + 1 if heading.group(2) is not None else heading.end(1) + 1
-            section = ((heading.group(2) or "").strip(), index, column)
-            state = "section"
-            continue
-        if state == "section":
-            section_lines.append(raw)
-            continue
-        if state == "keys" and item is not None:
-            key_match = _ITEM_KEY.match(raw)
-            if raw.strip() == "":
-                state = "gap"
-                continue
-            if key_match:
-                _add_item_key(item, key_match, number, display, diagnostics)
-                continue
-            state = "gap"
-        if raw.strip():
-            where = (
-                "før første punkt (# overskrift)" if item is None
-                else "mellem punktets nøgler og første afsnit (## overskrift)"
-            )
-            diagnostics.append(Diagnostic(
-                display, number, len(raw) - len(raw.lstrip()) + 1, "error",
-                f"Tekst {where} hører ikke til noget afsnit. Sæt en '## Baggrund' "
-                "(eller et andet afsnit) over den, eller slet den.",
-                "text-outside-section",
-            ))
-    finish_item()
-    return items
+
+def _heading_column(heading: re.Match[str]) -> int:
+    return heading.start(2) + 1 if heading.group(2) is not None else heading.end(1) + 1
+
+
+@dataclass(frozen=True)
+class _Heading:
+    text: str
+    #: 0-based line index of the heading.
+    index: int
+    column: int
 
 
 def _add_item_key(
@@ -213,109 +247,130 @@ def _unknown_item_key(key: str) -> str:
             f"{', '.join(MD_ITEM_KEYS)}; tekst hører under en '## Overskrift'.")
 
 
-def _add_section(
-    item: MappingNode, heading: str, heading_index: int, heading_column: int, body: list[str],
-    decisions: list[MappingNode], display: str, diagnostics: list[Diagnostic],
-) -> None:
-    while body and not body[-1].strip():
-        body.pop()
-    first = 0
-    while first < len(body) and not body[first].strip():
-        first += 1
-    text_lines = body[first:]
-    line = heading_index + 1
-    body_line = heading_index + 2 + first
-    text = "\n".join(text_lines) + ("\n" if text_lines else "")
-    key_scalar = Scalar(heading, line, heading_column)
+class _Section:
+    """One `##` section of an item: a decision, the bilag list, a known section or an afsnit."""
 
-    def body_scalar() -> Scalar:
-        return Scalar(text, line, heading_column, "str", body_line, 1, exact_lines=True)
+    def __init__(self, item: MappingNode, heading: _Heading, body: list[str],
+                 decisions: list[MappingNode], display: str,
+                 diagnostics: list[Diagnostic]) -> None:
+        self.item, self.heading, self.decisions = item, heading, decisions
+        self.display, self.diagnostics = display, diagnostics
+        while body and not body[-1].strip():
+            body.pop()
+        first = 0
+        while first < len(body) and not body[first].strip():
+            first += 1
+        self.lines = body[first:]
+        self.line = heading.index + 1
+        self.body_line = heading.index + 2 + first
+        self.text = "\n".join(self.lines) + ("\n" if self.lines else "")
+        self.key_scalar = Scalar(heading.text, self.line, heading.column)
 
-    decision = _DECISION.match(heading)
-    if decision and (decision.group("organ") or decision.group("dato")):
+    def body_scalar(self) -> Scalar:
+        return Scalar(self.text, self.line, self.heading.column, "str", self.body_line, 1,
+                      exact_lines=True)
+
+    def add(self) -> None:
+        decision = _DECISION.match(self.heading.text)
+        if decision and (decision.group("organ") or decision.group("dato")):
+            self.dated_decision(decision)
+            return
+        key = section_key_for_heading(self.heading.text)
+        if key == "beslutning":
+            # Collected with the dated ones, in file order; the item gets the text form
+            # when it stays the only one (see finish_item).
+            self.decisions.append(MappingNode({"tekst": (self.key_scalar, self.body_scalar())},
+                                              self.line, self.heading.column))
+        elif key == "bilag":
+            # The list's lines are checked even when the section turns out to be a duplicate.
+            self.store(key, SequenceNode(self.bilag_entries(), self.line, self.heading.column))
+        elif key is not None:
+            self.store(key, self.body_scalar())
+        else:
+            self.afsnit()
+
+    def store(self, key: str, node: Node) -> None:
+        if key in self.item.entries:
+            _duplicate_section(self.item, key, self.line, self.display, self.diagnostics)
+        else:
+            self.item.entries[key] = (self.key_scalar, node)
+
+    def dated_decision(self, decision: re.Match[str]) -> None:
+        line, column = self.line, self.heading.column
         entries: dict[str, tuple[Scalar, Node]] = {}
         if decision.group("dato"):
             entries["dato"] = (Scalar("dato", line, 1), Scalar(
-                _iso(decision.group("dato")), line, heading_column + decision.start("dato")))
+                _iso(decision.group("dato")), line, column + decision.start("dato")))
         if decision.group("organ"):
             organ = " ".join(decision.group("organ").split())
             entries["organ"] = (Scalar("organ", line, 1), Scalar(
-                organ, line, heading_column + decision.start("organ")))
-        entries["tekst"] = (Scalar("tekst", line, 1), body_scalar())
-        decisions.append(MappingNode(entries, line, heading_column))
-        return
-    key = section_key_for_heading(heading)
-    if key == "beslutning":
-        # Collected with the dated ones, in file order; the item gets the text form when
-        # it stays the only one (see finish_item).
-        decisions.append(MappingNode({"tekst": (key_scalar, body_scalar())}, line, heading_column))
-        return
-    if key == "bilag":
+                organ, line, column + decision.start("organ")))
+        entries["tekst"] = (Scalar("tekst", line, 1), self.body_scalar())
+        self.decisions.append(MappingNode(entries, line, column))
+
+    def afsnit(self) -> None:
+        line, column = self.line, self.heading.column
+        afsnit = self.item.get("afsnit")
+        if not isinstance(afsnit, SequenceNode):
+            afsnit = SequenceNode([], line, column)
+            self.item.entries["afsnit"] = (Scalar("afsnit", line, 1), afsnit)
+        afsnit.items.append(MappingNode({
+            "overskrift": (Scalar("overskrift", line, 1),
+                           Scalar(self.heading.text, line, column)),
+            "tekst": (Scalar("tekst", line, 1), self.body_scalar()),
+        }, line, column))
+
+    def bilag_entries(self) -> list[Node]:
         bilag: list[Node] = []
-        for offset, raw in enumerate(text_lines):
-            number = body_line + offset
-            if not raw.strip():
-                continue
-            link = _BILAG_LINK.match(raw)
-            plain = _BILAG_PLAIN.match(raw)
-            if link:
-                rest = link.group("rest")
-                fil_group = "fil" if link.group("fil") is not None else "fil_angle"
-                entry: dict[str, tuple[Scalar, Node]] = {
-                    "titel": (Scalar("titel", number, 1),
-                              Scalar(link.group("titel"), number, link.start("titel") + 1)),
-                    "fil": (Scalar("fil", number, 1),
-                            Scalar(link.group(fil_group), number, link.start(fil_group) + 1)),
-                }
-                if rest and not _CLOSED_MARK.fullmatch(rest):
-                    diagnostics.append(Diagnostic(
-                        display, number, link.start("rest") + 1, "error",
-                        f"Efter bilagets link står '{rest}'. Efter linket må kun stå "
-                        "'(lukket)'; skriv resten i titlen mellem [ og ].",
-                        "text-outside-section",
-                    ))
-                if _CLOSED_MARK.search(rest):
-                    entry["lukket"] = (Scalar("lukket", number, 1),
-                                       Scalar("true", number, 1, "bool"))
-                bilag.append(MappingNode(entry, number, 1))
-            elif plain:
-                title = plain.group("titel")
-                closed = _CLOSED_MARK.search(title)
-                if closed:
-                    title = title[: closed.start()].strip()
-                    bilag.append(MappingNode({
-                        "titel": (Scalar("titel", number, 1),
-                                  Scalar(title, number, plain.start("titel") + 1)),
-                        "lukket": (Scalar("lukket", number, 1), Scalar("true", number, 1, "bool")),
-                    }, number, 1))
-                else:
-                    bilag.append(Scalar(title, number, plain.start("titel") + 1))
-            else:
-                diagnostics.append(Diagnostic(
-                    display, number, 1, "error",
-                    "Under '## Bilag' skal hvert bilag stå som et listepunkt: "
-                    "'- Titel' eller '- [Titel](bilag/fil.pdf)'.",
-                    "text-outside-section",
-                ))
-        if key in item.entries:
-            _duplicate_section(item, key, line, display, diagnostics)
-            return
-        item.entries["bilag"] = (key_scalar, SequenceNode(bilag, line, heading_column))
-        return
-    if key is not None:
-        if key in item.entries:
-            _duplicate_section(item, key, line, display, diagnostics)
-            return
-        item.entries[key] = (key_scalar, body_scalar())
-        return
-    afsnit = item.get("afsnit")
-    if not isinstance(afsnit, SequenceNode):
-        afsnit = SequenceNode([], line, heading_column)
-        item.entries["afsnit"] = (Scalar("afsnit", line, 1), afsnit)
-    afsnit.items.append(MappingNode({
-        "overskrift": (Scalar("overskrift", line, 1), Scalar(heading, line, heading_column)),
-        "tekst": (Scalar("tekst", line, 1), body_scalar()),
-    }, line, heading_column))
+        for offset, raw in enumerate(self.lines):
+            if raw.strip():
+                entry = self.bilag_line(raw, self.body_line + offset)
+                if entry is not None:
+                    bilag.append(entry)
+        return bilag
+
+    def bilag_line(self, raw: str, number: int) -> Node | None:
+        link = _BILAG_LINK.match(raw)
+        if link:
+            return self.bilag_link(link, number)
+        plain = _BILAG_PLAIN.match(raw)
+        if plain is None:
+            self.diagnostics.append(Diagnostic(
+                self.display, number, 1, "error",
+                "Under '## Bilag' skal hvert bilag stå som et listepunkt: "
+                "'- Titel' eller '- [Titel](bilag/fil.pdf)'.",
+                "text-outside-section",
+            ))
+            return None
+        title = plain.group("titel")
+        closed = _CLOSED_MARK.search(title)
+        if not closed:
+            return Scalar(title, number, plain.start("titel") + 1)
+        return MappingNode({
+            "titel": (Scalar("titel", number, 1),
+                      Scalar(title[: closed.start()].strip(), number, plain.start("titel") + 1)),
+            "lukket": (Scalar("lukket", number, 1), Scalar("true", number, 1, "bool")),
+        }, number, 1)
+
+    def bilag_link(self, link: re.Match[str], number: int) -> Node:
+        rest = link.group("rest")
+        fil_group = "fil" if link.group("fil") is not None else "fil_angle"
+        entry: dict[str, tuple[Scalar, Node]] = {
+            "titel": (Scalar("titel", number, 1),
+                      Scalar(link.group("titel"), number, link.start("titel") + 1)),
+            "fil": (Scalar("fil", number, 1),
+                    Scalar(link.group(fil_group), number, link.start(fil_group) + 1)),
+        }
+        if rest and not _CLOSED_MARK.fullmatch(rest):
+            self.diagnostics.append(Diagnostic(
+                self.display, number, link.start("rest") + 1, "error",
+                f"Efter bilagets link står '{rest}'. Efter linket må kun stå "
+                "'(lukket)'; skriv resten i titlen mellem [ og ].",
+                "text-outside-section",
+            ))
+        if _CLOSED_MARK.search(rest):
+            entry["lukket"] = (Scalar("lukket", number, 1), Scalar("true", number, 1, "bool"))
+        return MappingNode(entry, number, 1)
 
 
 def _duplicate_section(

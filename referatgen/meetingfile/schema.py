@@ -47,6 +47,8 @@ class Key:
     section: bool = False
     #: Written on the lines right under a `# heading` in the Markdown format.
     md_item_line: bool = False
+    #: How to write a required key that is missing (the end of the `missing-key` message).
+    hint: str = ""
 
 
 MEETING: tuple[Key, ...] = (
@@ -60,9 +62,11 @@ MEETING: tuple[Key, ...] = (
     Key("kommune", "text", "Kommunen; standard fra stilen.",
         "the municipality; default from the style"),
     Key("organ", "text", "Udvalget eller ledelsen, der holder mødet, fx Direktionen.",
-        "the board or committee", required=True),
+        "the board or committee", required=True,
+        hint="Skriv fx 'organ: Direktionen'."),
     Key("dato", "date", "Mødets dato som år-måned-dag, fx 2022-09-05.",
-        "the meeting date, `YYYY-MM-DD`", required=True),
+        "the meeting date, `YYYY-MM-DD`", required=True,
+        hint="Skriv fx 'dato: 2022-09-05'."),
     Key("tid", "time", 'Starttidspunkt som "TT:MM" (i anførselstegn).',
         'start time, `"HH:MM"` (quote it)'),
     Key("sluttid", "time", 'Sluttidspunkt som "TT:MM" (i anførselstegn).',
@@ -77,13 +81,14 @@ MEETING: tuple[Key, ...] = (
         "Nummeret på mødets første punkt (for organer, der nummererer året igennem).",
         "number of the first item (councils that number on through the year)"),
     Key("punkter", "items", "Punkterne i rækkefølge; referatgen nummererer dem selv.",
-        "the items, in order; referatgen numbers them itself", required=True),
+        "the items, in order; referatgen numbers them itself", required=True,
+        hint="Skriv mødets punkter under 'punkter:'."),
 )
 
 ITEM: tuple[Key, ...] = (
     Key("titel", "text", "Punktets titel (fortrolig, når punktet er lukket).",
         "required; the item's title (confidential when the item is closed, see below)",
-        required=True),
+        required=True, hint="Skriv fx 'titel: Øvrige sager'."),
     Key("sagsnr", "text", "Sagsnummeret; tjekkes mod stilens mønster.",
         "the case number; checked against the style's pattern", md_item_line=True),
     Key("lukket", "boolean", "true/false (også ja/nej): et lukket punkt.",
@@ -128,11 +133,12 @@ DECISION: tuple[Key, ...] = (
     Key("dato", "date", "Datoen for beslutningen (år-måned-dag).", "the date of the decision"),
     Key("organ", "text", "Organet, der besluttede.", "the body that decided"),
     Key("tekst", "markdown", "Beslutningens tekst (Markdown).", "the decision (Markdown)",
-        required=True),
+        required=True, hint="Skriv beslutningens tekst under 'tekst: |'."),
 )
 
 BILAG: tuple[Key, ...] = (
-    Key("titel", "text", "Bilagets titel.", "the title", required=True),
+    Key("titel", "text", "Bilagets titel.", "the title", required=True,
+        hint="Skriv fx 'titel: Bilag 1 - Budget'."),
     Key("fil", "text", "Stien til bilagets fil i mødets mappe.",
         "the file, a path inside the meeting's folder"),
     Key("lukket", "boolean", "true: et lukket bilag (kun titlen 'Lukket bilag' offentligt).",
@@ -140,9 +146,10 @@ BILAG: tuple[Key, ...] = (
 )
 
 SECTION: tuple[Key, ...] = (
-    Key("overskrift", "text", "Afsnittets overskrift.", "the heading", required=True),
+    Key("overskrift", "text", "Afsnittets overskrift.", "the heading", required=True,
+        hint="Skriv fx 'overskrift: Sagsforløb'."),
     Key("tekst", "markdown", "Afsnittets tekst (Markdown).", "the text (Markdown)",
-        required=True),
+        required=True, hint="Skriv afsnittets tekst under 'tekst: |'."),
 )
 
 
