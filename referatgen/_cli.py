@@ -12,15 +12,13 @@ import traceback
 from collections.abc import Sequence
 
 from ._version import __version__
-from .diagnostics import ReferatgenError
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+from .diagnostics import ExitCode, ReferatgenError
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: fejl: {message}\n")
+        self.exit(ExitCode.USAGE, f"{self.prog}: fejl: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     find = sub.add_parser("find", help="find et sagsnummer i et bygget arkiv")
     find.add_argument("sagsnr", metavar="SAGSNR")
     find.add_argument("archive", nargs="?", default=".", metavar="ARKIV")
+
+    schema = sub.add_parser("schema", help="skriv mødefilens JSON Schema (til editorer)")
+    schema.add_argument("-o", "--output", metavar="FIL",
+                        help="skriv skemaet til denne fil (standard: standard-output)")
     return parser
 
 
@@ -89,7 +91,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         if args.command == "check":
             from .commands import check
@@ -107,21 +109,25 @@ def run(argv: Sequence[str] | None = None) -> int:
             from .commands import find
 
             return find.run(args)
+        if args.command == "schema":
+            from .commands import schema
+
+            return schema.run(args)
         from .commands import convert
 
         return convert.run(args)
     except ReferatgenError as exc:
         print(f"referatgen: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     except BrokenPipeError:
         # The reader (head, less) went away: nothing more to say, and no traceback.
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     except KeyboardInterrupt:
         print("referatgen: afbrudt", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         print(
@@ -134,7 +140,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         if os.environ.get("REFERATGEN_DEBUG"):
             traceback.print_exc()
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL
 
 
 def main() -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from enum import IntEnum
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -62,6 +63,21 @@ def to_json(diagnostics: Iterable[Diagnostic]) -> str:
     import json  # only for --format json: every import counts in a commit hook
 
     return json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=2)
+
+
+class ExitCode(IntEnum):
+    """What every command's exit status means (as pre-commit's hooks use them)."""
+
+    #: Done; no errors (warnings only fail with --strict).
+    OK = 0
+    #: Problems in the input: the messages say which; expected, the user's to fix.
+    PROBLEMS = 1
+    #: Wrong usage: an unknown option or format.
+    USAGE = 2
+    #: A bug in referatgen: reported briefly, never as a bare traceback.
+    INTERNAL = 3
+    #: Interrupted with Ctrl-C (128 + SIGINT, as shells report it).
+    INTERRUPTED = 130
 
 
 class ReferatgenError(Exception):

@@ -44,3 +44,4 @@ def test_wheel_carries_templates_and_styles(tmp_path: Path) -> None:
     assert "referatgen/styles/htk/style.yaml" in names
     assert "referatgen/styles/kalundborg/kalundborg.css" in names
     assert "referatgen/py.typed" in names
+    assert "referatgen/meetingfile/moede.schema.json" in names

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..check import check_file
-from ..diagnostics import Diagnostic, has_errors, to_json
+from ..diagnostics import Diagnostic, ExitCode, has_errors, to_json
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,4 +22,4 @@ def run(args: argparse.Namespace) -> int:
         out = sys.stdout
         for finding in findings:
             print(finding.format(), file=out)
-    return 1 if has_errors(findings, strict=args.strict) else 0
+    return ExitCode.PROBLEMS if has_errors(findings, strict=args.strict) else ExitCode.OK

@@ -87,7 +87,7 @@ MEETING: tuple[Key, ...] = (
 
 ITEM: tuple[Key, ...] = (
     Key("titel", "text", "Punktets titel (fortrolig, når punktet er lukket).",
-        "required; the item's title (confidential when the item is closed, see below)",
+        "the item's title (confidential when the item is closed, see below)",
         required=True, hint="Skriv fx 'titel: Øvrige sager'."),
     Key("sagsnr", "text", "Sagsnummeret; tjekkes mod stilens mønster.",
         "the case number; checked against the style's pattern", md_item_line=True),
@@ -96,18 +96,21 @@ ITEM: tuple[Key, ...] = (
     Key("offentlig_titel", "text",
         "Den offentlige titel på et lukket punkt; standard fra stilen.",
         "the public title of a closed item; default from the style", md_item_line=True),
-    Key("resume", "markdown", "Resumé (Markdown).", "Markdown text", section=True),
-    Key("baggrund", "markdown", "Sagens baggrund (Markdown).", "Markdown text", section=True),
-    Key("indstilling", "markdown", "Indstillingen (Markdown).", "Markdown text", section=True),
-    Key("behandling", "markdown", "Behandlingen (Markdown).", "Markdown text", section=True),
+    Key("resume", "markdown", "Resumé (Markdown).", "Markdown: the summary", section=True),
+    Key("baggrund", "markdown", "Sagens baggrund (Markdown).", "Markdown: the background",
+        section=True),
+    Key("indstilling", "markdown", "Indstillingen (Markdown).", "Markdown: the recommendation",
+        section=True),
+    Key("behandling", "markdown", "Behandlingen (Markdown).",
+        "Markdown: how the item was treated", section=True),
     Key("beslutning", "decisions",
         "Beslutningen (Markdown), eller en liste af '- dato: / organ: / tekst:' for et "
         "punkt, der er besluttet på flere møder.",
         "Markdown text, or a list of `{dato, organ, tekst}` for an item decided at several "
         "meetings", section=True),
-    Key("sagsfremstilling", "markdown", "Sagsfremstillingen (Markdown).", "Markdown text",
-        section=True),
-    Key("økonomi", "markdown", "Økonomi (Markdown).", "Markdown text", section=True),
+    Key("sagsfremstilling", "markdown", "Sagsfremstillingen (Markdown).",
+        "Markdown: the presentation of the case", section=True),
+    Key("økonomi", "markdown", "Økonomi (Markdown).", "Markdown: the economy", section=True),
     Key("bilag", "bilag",
         "Bilag: titler, eller '- titel: ... / fil: ... / lukket: ...'; fil er en sti i "
         "mødets mappe og vedhæftes PDF'en.",
@@ -195,7 +198,8 @@ def section_key_for_heading(heading: str) -> str | None:
 
 # -- JSON Schema ------------------------------------------------------------------------------
 
-SCHEMA_ID = "https://referatgen.dk/schema/moede.schema.json"
+#: An identifier, never fetched: nothing here points at the network.
+SCHEMA_ID = "urn:referatgen:schema:moede"
 
 _BOOLEAN_WORDS = sorted(TRUE_WORDS | FALSE_WORDS)
 
@@ -248,3 +252,34 @@ def json_schema() -> dict[str, Any]:
         "title": "referatgen mødefil",
         **_object(MEETING, "Et møde: forsidens oplysninger og punkterne."),
     }
+
+
+# -- README ----------------------------------------------------------------------------------
+
+#: The README's key tables: heading -> the keys it documents.
+README_TABLES: dict[str, tuple[Key, ...]] = {
+    "Meeting keys": MEETING,
+    "Item keys": ITEM,
+    "Keys of a person (`deltagere`, `afbud`)": PERSON,
+    "Keys of a dated decision (`beslutning` as a list)": DECISION,
+    "Keys of a bilag": BILAG,
+    "Keys of a free section (`afsnit`)": SECTION,
+}
+
+
+def readme_table(keys: tuple[Key, ...]) -> str:
+    """One Markdown table of keys with their English docs, as the README prints it."""
+    rows = ["| key | required | value |", "| --- | --- | --- |"]
+    rows += [f"| `{k.name}` | {'yes' if k.required else 'no'} | {k.en} |" for k in keys]
+    return "\n".join(rows) + "\n"
+
+
+#: The schema as shipped in the wheel, beside this module (a test keeps it current).
+SCHEMA_FILE = "moede.schema.json"
+
+
+def schema_text() -> str:
+    """The JSON Schema as the file `referatgen schema` writes: stable, readable, UTF-8."""
+    import json  # only for this command and the editor's schema, not for `check`
+
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
