@@ -30,6 +30,7 @@ RULES: tuple[str, ...] = (
     "raw-html",
     "heading-in-section",
     "text-outside-section",
+    "markdown-structure",
     "missing-decision",
     "decision-in-agenda",
     "cpr-number",

@@ -1,7 +1,9 @@
 """The Markdown meeting format: front matter for the meeting, `#` per item, `##` per section.
 
-A line scanner, not a Markdown parser: it only needs headings outside code fences, and
-keeping markdown-it off this path keeps `referatgen check` fast enough for every commit.
+What is a heading, a code fence or a paragraph is decided by markdown-it's block tokens,
+the same parser the renderers use, so the file splits into items exactly where CommonMark
+(and every editor's preview) shows the headings. Within that frame the lines between
+headings are read as they stand: an item's key lines, then each section's text.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from .nodes import FRONT_MATTER, MappingNode, Node, Scalar, SequenceNode, Source
 from .schema import ITEM_KEYS, MD_ITEM_KEYS, section_key_for_heading
 from .yaml import parse_yaml
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # CommonMark: an optional closing run of # must follow a space ("# Sag om C#" keeps its #).
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ITEM_KEY = re.compile(r"^([A-Za-zÆØÅæøå_]+)[ \t]*:[ \t]*(.*)$")
@@ -79,15 +80,97 @@ def parse_markdown_meeting(source: Source) -> tuple[MappingNode | None, list[Dia
 def _parse_body(
     lines: list[str], start: int, display: str, diagnostics: list[Diagnostic]
 ) -> list[MappingNode]:
+    structure = _Structure(lines, start, display, diagnostics)
     scanner = _BodyScanner(display, diagnostics)
-    for index in range(start, len(lines)):
-        scanner.line(lines[index], index)
+    index = start
+    while index < len(lines):
+        heading = structure.headings.get(index)
+        if heading is None:
+            scanner.line(lines[index], index)
+            index += 1
+            continue
+        if heading.level == 1:
+            scanner.item_heading(heading)
+        elif scanner.item is not None:
+            scanner.section_heading(heading)
+        else:
+            scanner.outside(lines[index], index + 1)
+        index = heading.end
     scanner.finish_item()
     return scanner.items
 
 
+@dataclass(frozen=True)
+class _Heading:
+    text: str
+    #: 0-based line index of the heading's first line, and the index after its last.
+    index: int
+    column: int
+    level: int = 2
+    end: int = 0
+
+
+class _Structure:
+    """Where the items and sections start, as CommonMark (and so every editor's preview)
+    reads the body: only `#` and `##` headings outside code, quotes and lists count.
+
+    Two things CommonMark allows are refused here, because a secretary never means them
+    and both would hide a heading (and with it a closed item) inside the text before it:
+    a code fence that is never closed, and a heading underlined with === or ---.
+    """
+
+    def __init__(self, lines: list[str], start: int, display: str,
+                 diagnostics: list[Diagnostic]) -> None:
+        from ..commonmark import parse  # the renderers' own parser: same structure
+
+        self.lines, self.start = lines, start
+        self.display, self.diagnostics = display, diagnostics
+        self.headings: dict[int, _Heading] = {}
+        tokens = parse("\n".join(lines[start:]))
+        for position, token in enumerate(tokens):
+            if token.type == "fence":
+                self.fence(token.map, token.markup)
+            elif token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
+                self.heading(token.map, int(token.tag[1]), token.markup,
+                             tokens[position + 1].content)
+
+    def fence(self, where: list[int] | None, marker: str) -> None:
+        assert where is not None
+        first, end = where[0] + self.start, where[1] + self.start
+        closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        if end - first >= 2 and closing.match(self.lines[end - 1]):
+            return
+        self.error(first + 1, 1,
+                   f"En kodeblok ({marker}) begynder her, men lukkes aldrig: alt efter den, "
+                   f"også punkter og afsnit, ville blive til kode. Luk den med {marker} på "
+                   "en linje for sig, eller slet linjen.")
+
+    def heading(self, where: list[int] | None, level: int, markup: str, content: str) -> None:
+        assert where is not None
+        first, end = where[0] + self.start, where[1] + self.start
+        atx = _HEADING.match(self.lines[first])
+        if markup.startswith("#") and atx is not None:
+            self.headings[first] = _Heading((atx.group(2) or "").strip(), first,
+                                            _heading_column(atx), level, end)
+            return
+        # Setext: the text line(s), then a line of === (level 1) or --- (level 2).
+        raw = self.lines[first]
+        column = len(raw) - len(raw.lstrip()) + 1
+        self.headings[first] = _Heading(" ".join(content.split()), first, column, level, end)
+        sign = "#" * level
+        self.error(first + 1, 1,
+                   f"Linjen med {markup * 3} under '{content.splitlines()[0].strip()}' gør "
+                   f"teksten til en overskrift. Skriv '{sign} Titel' i stedet (punkter med #, "
+                   "afsnit med ##), eller sæt en tom linje før stregen, hvis den ikke er "
+                   "en overskrift.")
+
+    def error(self, line: int, column: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(
+            self.display, line, column, "error", message, "markdown-structure"))
+
+
 class _BodyScanner:
-    """The body line by line: `#` starts an item, `##` a section, outside code fences."""
+    """The lines between headings: an item's key lines, then its sections' text."""
 
     def __init__(self, display: str, diagnostics: list[Diagnostic]) -> None:
         self.display = display
@@ -98,39 +181,21 @@ class _BodyScanner:
         self.section: _Heading | None = None
         self.section_lines: list[str] = []
         self.decisions: list[MappingNode] = []
-        self.fence: str | None = None
 
     def line(self, raw: str, index: int) -> None:
-        heading = self.heading(raw)
-        level = len(heading.group(1)) if heading else 0
-        if heading and level == 1:
-            self.item_heading(heading, index + 1)
-        elif heading and level == 2 and self.item is not None:
-            self.flush_section()
-            self.section = _Heading((heading.group(2) or "").strip(), index,
-                                    _heading_column(heading))
-            self.state = "section"
-        elif self.state == "section":
+        if self.state == "section":
             self.section_lines.append(raw)
         elif not self.item_key(raw, index + 1) and raw.strip():
             self.outside(raw, index + 1)
 
-    def heading(self, raw: str) -> re.Match[str] | None:
-        """The line's heading, if it is one; fences are tracked so `#` in code is not."""
-        fence_match = _FENCE.match(raw)
-        heading = None if (fence_match or self.fence is not None) else _HEADING.match(raw)
-        if fence_match:
-            marker = fence_match.group(1)
-            if self.fence is None:
-                self.fence = marker
-            elif marker[0] == self.fence[0] and len(marker) >= len(self.fence):
-                self.fence = None
-        return heading
+    def section_heading(self, heading: _Heading) -> None:
+        self.flush_section()
+        self.section = heading
+        self.state = "section"
 
-    def item_heading(self, heading: re.Match[str], number: int) -> None:
+    def item_heading(self, heading: _Heading) -> None:
         self.finish_item()
-        title = (heading.group(2) or "").strip()
-        column = _heading_column(heading)
+        number, title, column = heading.index + 1, heading.text, heading.column
         item = MappingNode({}, number, 1)
         punkt = _PUNKT.match(title)
         if punkt:
@@ -191,14 +256,6 @@ class _BodyScanner:
 
 def _heading_column(heading: re.Match[str]) -> int:
     return heading.start(2) + 1 if heading.group(2) is not None else heading.end(1) + 1
-
-
-@dataclass(frozen=True)
-class _Heading:
-    text: str
-    #: 0-based line index of the heading.
-    index: int
-    column: int
 
 
 def _add_item_key(
