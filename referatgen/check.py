@@ -6,11 +6,11 @@ markdown-it is imported only for texts that contain '<', to find raw HTML exactl
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from . import cpr
 from .diagnostics import Diagnostic, Severity
 from .meetingfile import load
 from .model import Item, Meeting, Text, Where, build_model
@@ -60,22 +60,11 @@ def check_meeting(meeting: Meeting, style: Style | None) -> list[Diagnostic]:
     return _Checker(meeting, style).run()
 
 
-_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})-(\d{4})(?![\d-])")
 _ATX_H12 = re.compile(r"^ {0,3}#{1,2}(?:[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|#|\|)")
 _WINDOWS_ABSOLUTE = re.compile(r"^(?:[a-zA-Z]:[\\/]|[\\/]{2})")
-
-
-def _valid_cpr_date(day: int, month: int, year: int) -> bool:
-    for century in (1900, 2000):
-        try:
-            dt.date(century + year, month, day)
-            return True
-        except ValueError:
-            continue
-    return False
 
 
 class _Checker:
@@ -216,9 +205,7 @@ class _Checker:
         if "![" in text.markdown:
             self.images(text, lines)
         if published:
-            for index, line in enumerate(lines):
-                for match in _CPR.finditer(line):
-                    self.cpr_found(match, text.position(index, match.start()))
+            self.cpr_printed(text, lines)
         if "<" in text.markdown:
             self.raw_html(text)
 
@@ -248,16 +235,27 @@ class _Checker:
                 where = text.position(line_index, 0)
             self.file_reference(src, where, "Billedet")
 
-    def cpr_plain(self, value: str, where: Where) -> None:
-        for match in _CPR.finditer(value):
-            self.cpr_found(match, where)
+    def cpr_printed(self, text: Text, lines: list[str]) -> None:
+        """CPR numbers in the text as the renderers print it, reported at their source line."""
+        for piece in cpr.printed(text.markdown):
+            for found in cpr.find(piece.text):
+                line_index = piece.line_index + piece.text.count("\n", 0, found.start)
+                line = lines[min(line_index, len(lines) - 1)]
+                # Where the number's first digits stand in the source, if they stand
+                # together there; else at the line's text.
+                column = line.find(found.shown[:4])
+                if column < 0:
+                    column = len(line) - len(line.lstrip())
+                self.cpr_report(found, text.position(line_index, column))
 
-    def cpr_found(self, match: re.Match[str], where: Where) -> None:
-        day, month, year = int(match[1]), int(match[2]), int(match[3])
-        if _valid_cpr_date(day, month, year):
-            self.report(where, "error",
-                        f"'{match[0]}' ligner et CPR-nummer og må ikke offentliggøres. "
-                        "Fjern det, eller flyt oplysningen til et lukket punkt.", "cpr-number")
+    def cpr_plain(self, value: str, where: Where) -> None:
+        for found in cpr.find(value):
+            self.cpr_report(found, where)
+
+    def cpr_report(self, found: cpr.Found, where: Where) -> None:
+        self.report(where, "error",
+                    f"'{found.shown}' ligner et CPR-nummer og må ikke offentliggøres. "
+                    "Fjern det, eller flyt oplysningen til et lukket punkt.", "cpr-number")
 
     def raw_html(self, text: Text) -> None:
         from markdown_it import MarkdownIt

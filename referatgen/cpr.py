@@ -1,0 +1,122 @@
+"""CPR numbers in text as it will be printed, so none is published.
+
+A CPR number is six digits that are a valid date (DDMMYY), an optional separator a reader
+would read as one (a space, a line break, any dash or hyphen, or nothing), and four
+digits. It is looked for in the text *as printed*: Markdown rendered (`0101**90-12**34`,
+`010190\\-1234`, `010190&#45;1234` all print as 010190-1234) and invisible characters
+(zero-width space, soft hyphen, ...) removed.
+
+What is not a CPR number, and passes:
+- a CPR-shaped run inside a longer number: a digit, or a dash-, dot- or comma-joined
+  number, right before or after it (journal number `2023-150385-4471`, EAN codes);
+- phone numbers, case numbers (`22-010739`, `20-082075K`, `EMN-2025-003383`), dates,
+  amounts: none of them has six date digits and four digits in a row;
+- ten digits without a separator when one of the three words before them is `konto`,
+  `kontonr.`, `reg.nr.`, `EAN` or `tlf.` (account and phone numbers are written so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+#: Every character a reader takes for a dash: hyphen-minus, hyphen, non-breaking hyphen,
+#: figure dash, en and em dash, minus sign, small and full-width hyphen-minus.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
+#: Characters that print as nothing: removed before looking.
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+
+_CPR = re.compile(
+    rf"(?<!\d)(?<!\d[{DASHES}.,])"
+    rf"(?P<day>\d{{2}})(?P<month>\d{{2}})(?P<year>\d{{2}})"
+    rf"(?P<sep>\s{{0,2}}(?:[{DASHES}]\s{{0,2}})?)"
+    rf"(?P<serial>\d{{4}})"
+    rf"(?!\d)(?![{DASHES}.,]\d)"
+)
+#: Words that make ten plain digits an account, EAN or phone number.
+_NOT_CPR_WORDS = frozenset({"konto", "kontonr.", "reg.nr.", "ean", "tlf."})
+
+
+@dataclass(frozen=True)
+class Found:
+    """A CPR number as printed, and where it starts in the text looked at."""
+
+    shown: str
+    start: int
+
+
+def _valid_date(day: int, month: int, year: int) -> bool:
+    for century in (1900, 2000):
+        try:
+            dt.date(century + year, month, day)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    return [w.strip(":;,()").lower() for w in text[:start].split()[-3:]]
+
+
+def find(text: str) -> list[Found]:
+    """Every CPR number in `text` as it prints (invisible characters are ignored)."""
+    visible = text.translate(INVISIBLE)
+    found: list[Found] = []
+    for match in _CPR.finditer(visible):
+        if not _valid_date(int(match["day"]), int(match["month"]), int(match["year"])):
+            continue
+        if not match["sep"] and _NOT_CPR_WORDS & set(_words_before(visible, match.start())):
+            continue
+        found.append(Found(" ".join(match[0].split()), match.start()))
+    return found
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A piece of a Markdown text as printed, and the 0-based source line it starts on."""
+
+    text: str
+    line_index: int
+
+
+def _inline_text(children: list[Token]) -> tuple[str, list[str]]:
+    """An inline token's printed text, and the link and image targets it publishes."""
+    out: list[str] = []
+    targets: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif child.type == "image":
+            alt, inner_targets = _inline_text(child.children or [])
+            out.append(alt)
+            targets += [str(child.attrs.get("src", "")), *inner_targets]
+        elif child.type == "link_open":
+            targets.append(str(child.attrs.get("href", "")))
+    return "".join(out), targets
+
+
+def printed(markdown: str) -> list[Printed]:
+    """The text as the renderers print it, piece by piece with source lines: paragraphs,
+    headings, table cells, footnotes, code, image alt texts, link and image targets."""
+    from .commonmark import parse
+
+    pieces: list[Printed] = []
+    line_index = 0
+    for token in parse(markdown):
+        if token.map:
+            line_index = token.map[0]
+        if token.type == "inline":
+            text, targets = _inline_text(token.children or [])
+            pieces.append(Printed(text, line_index))
+            pieces += [Printed(target, line_index) for target in targets if target]
+        elif token.type in ("fence", "code_block"):
+            pieces.append(Printed(token.content, line_index + (token.type == "fence")))
+    return pieces

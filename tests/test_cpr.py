@@ -1,0 +1,107 @@
+"""`cpr-number`: every form a reader would read as a CPR number, in the text as printed,
+and none of the numbers that only look alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from referatgen import cpr
+from referatgen.check import check_file
+
+CAUGHT = [
+    "010190-1234",
+    "010190\\-1234",            # a Markdown escape
+    "0101**90-12**34",          # emphasis in the middle
+    "010190&#45;1234",          # an entity
+    "0101\u200b90-1234",        # a zero-width space
+    "01019\u00ad0-1234",        # a soft hyphen
+    "cpr-010190-1234",          # a dash and letters right before it
+    "CPR:010190-1234",
+    "010190 1234",              # a space
+    "0101901234",               # nothing
+    "010190\u20131234",         # en dash
+    "010190\u20111234",         # non-breaking hyphen
+    "010190\u22121234",         # minus sign
+    "010190\u20141234",         # em dash
+    "010190-\n  1234",          # broken over two lines
+    "[se her](https://example.invalid/010190-1234)",   # a link target
+    "![010190-1234](billede.png)",                      # an image's alt text
+    "`010190-1234`",            # code
+    "| a | b |\n| - | - |\n| 1 | 010190-1234 |",       # a table cell
+    "Tekst[^1]\n\n[^1]: Noten nævner 010190-1234.",     # a footnote
+]
+
+PASSED = [
+    "Journalnr. 2023-150385-4471",
+    "Ring på +45 43 21 98 76 eller 4321-9876.",
+    "Sag 22-010739, 20-082075K og EMN-2025-003383.",
+    "Mødet den 05-09-2022 kl. 10:00, 2022-09-05.",
+    "Beløbet er 1.034.712,5 kr. eller 0,0101901234 mio.",
+    "EAN-nummer 5790000123456.",
+    "Konto 1234 0101901234",
+    "kontonr. 0101901234",
+    "Reg.nr. 1234 og EAN 0101901234",
+    "tlf. 0101901234",
+    "991390-1234",              # 99 is no day: not a date
+    "010190-12345",             # five digits after the dash: part of a longer number
+    "1010190-1234",             # seven digits before it
+]
+
+
+@pytest.mark.parametrize("text", CAUGHT)
+def test_the_printed_form_is_caught(text: str) -> None:
+    found = [f for piece in cpr.printed(text) for f in cpr.find(piece.text)]
+    assert len(found) == 1, found
+
+
+@pytest.mark.parametrize("text", PASSED)
+def test_look_alikes_pass(text: str) -> None:
+    assert [f for piece in cpr.printed(text) for f in cpr.find(piece.text)] == []
+
+
+def _meeting(tmp_path: Path, section: str, *, closed: bool = False, title: str = "Sag",
+             extra: str = "") -> Path:
+    body = "\n".join("      " + line for line in section.split("\n"))
+    path = tmp_path / "moede.yaml"
+    path.write_text(
+        "organ: Direktionen\ndato: 2022-09-05\npunkter:\n"
+        f"  - titel: {title}\n    lukket: {'ja' if closed else 'nej'}\n{extra}"
+        f"    baggrund: |\n{body}\n    beslutning: Godkendt.\n", "utf-8")
+    return path
+
+
+def _cpr_findings(path: Path) -> list[tuple[int, int]]:
+    return [(d.line, d.column) for d in check_file(path).diagnostics if d.rule == "cpr-number"]
+
+
+@pytest.mark.parametrize("text", CAUGHT)
+def test_check_reports_it_at_its_source_line(tmp_path: Path, text: str) -> None:
+    path = _meeting(tmp_path, "Første linje.\n\n" + text)
+    findings = _cpr_findings(path)
+    assert len(findings) == 1
+    line = findings[0][0]
+    source = path.read_text("utf-8").split("\n")
+    # The line named holds the number's start (or, where Markdown split it, its text).
+    assert line >= 8 and source[line - 1].strip()
+
+
+@pytest.mark.parametrize("text", PASSED)
+def test_check_lets_look_alikes_pass(tmp_path: Path, text: str) -> None:
+    assert _cpr_findings(_meeting(tmp_path, text)) == []
+
+
+def test_a_closed_items_text_is_not_published(tmp_path: Path) -> None:
+    assert _cpr_findings(_meeting(tmp_path, "Borger 010190-1234.", closed=True)) == []
+
+
+def test_a_closed_items_public_fields_are(tmp_path: Path) -> None:
+    path = _meeting(tmp_path, "Intet.", closed=True,
+                    extra="    offentlig_titel: Sag om 010190-1234\n")
+    assert len(_cpr_findings(path)) == 1
+
+
+def test_plain_fields_use_the_same_rule(tmp_path: Path) -> None:
+    path = _meeting(tmp_path, "Intet.", title="Borger 0101\u200b901234")
+    assert len(_cpr_findings(path)) == 1
