@@ -67,6 +67,11 @@ _BLOCK_START = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|#|\|)")
 _WINDOWS_ABSOLUTE = re.compile(r"^(?:[a-zA-Z]:[\\/]|[\\/]{2})")
 
 
+#: The longest organ or kommune: Word's core properties hold 255 characters, and the
+#: title puts "DAGSORDEN " and " d. 05-09-2022" around the organ.
+MAX_NAME_LENGTH = 200
+
+
 class _Checker:
     def __init__(self, meeting: Meeting, style: Style | None) -> None:
         self.meeting = meeting
@@ -82,6 +87,7 @@ class _Checker:
         for index, item in enumerate(meeting.punkter):
             number = meeting.første_punkt + index
             self.item(item, number)
+        self.lengths()
         if meeting.sted:
             self.cpr_plain(meeting.sted, meeting.sted_where or Where(1, 1))
         self.cpr_plain(meeting.organ, meeting.organ_where)
@@ -90,6 +96,18 @@ class _Checker:
         for person in (*meeting.deltagere, *meeting.afbud):
             self.cpr_plain(person.label(), person.where or Where(1, 1))
         return self.out
+
+    def lengths(self) -> None:
+        """organ and kommune go into the document's properties, which Word limits to 255
+        characters with the title ("REFERAT <organ> d. <dato>") around them."""
+        meeting = self.meeting
+        for name, value, where in (("organ", meeting.organ, meeting.organ_where),
+                                   ("kommune", meeting.kommune, meeting.kommune_where)):
+            if value and len(value) > MAX_NAME_LENGTH:
+                self.report(where or Where(1, 1), "error",
+                            f"{name} er {len(value)} tegn langt; højst {MAX_NAME_LENGTH} "
+                            "kan stå i dokumentets titel og egenskaber. Forkort det.",
+                            "too-long")
 
     def item(self, item: Item, number: int) -> None:
         self.numbering_and_case(item, number)

@@ -34,6 +34,7 @@ RULES: tuple[str, ...] = (
     "missing-decision",
     "decision-in-agenda",
     "cpr-number",
+    "too-long",
     "punkt-number",
 )
 

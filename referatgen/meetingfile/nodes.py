@@ -17,8 +17,9 @@ from ..diagnostics import Diagnostic
 
 Format = Literal["yaml", "md"]
 
-# Characters XML (and so PDF metadata and Word) cannot hold; YAML escapes can produce them.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML (and so PDF metadata and Word) cannot hold, and DEL and the C1 controls
+# (0x7F-0x9F), which no text file means: YAML escapes can produce them too.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 

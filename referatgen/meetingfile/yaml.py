@@ -21,6 +21,17 @@ def parse_yaml(
     text: str, display: str, *, line_offset: int = 0
 ) -> tuple[Node | None, list[Diagnostic]]:
     """Compose (not construct) the YAML: nodes keep their marks and cost less than objects."""
+    try:
+        return _parse(text, display, line_offset)
+    except RecursionError:
+        # ruamel's pure parser recurses per level of nesting: a hostile file ends here,
+        # with a message, instead of in a crash.
+        line, column = _too_deep_line(text)
+        return None, [Diagnostic(display, line + line_offset, column, "error", _TOO_DEEP,
+                                 "yaml-syntax")]
+
+
+def _parse(text: str, display: str, line_offset: int) -> tuple[Node | None, list[Diagnostic]]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -85,6 +96,27 @@ def _yaml_message(problem: str) -> str:
 
 
 
+#: Levels of lists and mappings a meeting file may nest. The deepest real one has six
+#: (punkter, an item, beslutning as a list, a decision, ...); hundreds only come from a
+#: broken or hostile file, and would exhaust Python's recursion on the way in.
+MAX_DEPTH = 40
+_TOO_DEEP = ("Filen er indlejret for dybt (lister i lister i lister ...). En mødefil har "
+             "højst nogle få niveauer: ret klammerne [ ] og { } eller indrykningen her.")
+
+
+def _too_deep_line(text: str) -> tuple[int, int]:
+    """Where the nesting first passes MAX_DEPTH: brackets counted, or the indentation."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for column, char in enumerate(line, start=1):
+            depth += (char in "[{") - (char in "]}")
+            if depth > MAX_DEPTH:
+                return number, column
+        if len(line) - len(line.lstrip(" ")) > 2 * MAX_DEPTH:
+            return number, 1
+    return 1, 1
+
+
 class _Converter:
     """Ruamel nodes to our positioned nodes, refusing what a meeting file cannot mean."""
 
@@ -99,16 +131,22 @@ class _Converter:
         # "billion laughs" file from expanding and a self-referring alias from looping.
         self.seen: set[int] = set()
         self.alias_reported = False
+        self.too_deep_reported = False
 
     def error(self, line: int, column: int, message: str) -> None:
         self.diagnostics.append(
             Diagnostic(self.display, line, column, "error", message, "yaml-syntax"))
 
-    def convert(self, node: object) -> Node:
+    def convert(self, node: object, depth: int = 0) -> Node:
         from ruamel.yaml import nodes as ruamel_nodes
 
         mark = node.start_mark  # type: ignore[attr-defined]
         line, column = mark.line + 1 + self.offset, mark.column + 1
+        if depth > MAX_DEPTH:
+            if not self.too_deep_reported:
+                self.too_deep_reported = True
+                self.error(line, column, _TOO_DEEP)
+            return Scalar("", line, column, "null")
         if id(node) in self.seen:
             if not self.alias_reported:
                 self.alias_reported = True
@@ -119,11 +157,11 @@ class _Converter:
         if isinstance(node, ruamel_nodes.ScalarNode):
             return self.scalar(node, line, column)
         if isinstance(node, ruamel_nodes.SequenceNode):
-            return SequenceNode([self.convert(n) for n in node.value], line, column)
+            return SequenceNode([self.convert(n, depth + 1) for n in node.value], line, column)
         assert isinstance(node, ruamel_nodes.MappingNode)
         entries: dict[str, tuple[Scalar, Node]] = {}
         for key_node, value_node in node.value:
-            key = self.convert(key_node)
+            key = self.convert(key_node, depth + 1)
             if not isinstance(key, Scalar):
                 self.error(key.line, key.column,
                            "En nøgle skal være et ord, ikke en liste eller mapping.")
@@ -134,7 +172,7 @@ class _Converter:
                            f"Nøglen '{key.value}' står to gange (første gang i linje "
                            f"{first.line}). Slet den ene, eller flet teksterne sammen.")
                 continue
-            entries[key.value] = (key, self.convert(value_node))
+            entries[key.value] = (key, self.convert(value_node, depth + 1))
         return MappingNode(entries, line, column)
 
     def scalar(self, node: Any, line: int, column: int) -> Scalar:

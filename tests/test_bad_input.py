@@ -1,0 +1,95 @@
+"""Bad input gets a Danish message with file and line and exit 1: never a traceback,
+never a hang, and a failed build leaves the earlier outputs as they were."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from referatgen.meetingfile import yaml as meeting_yaml
+
+from .conftest import EXAMPLES, run_referatgen
+
+HEADER = "organ: Direktionen\ndato: 2022-09-05\n"
+ITEM = "punkter:\n  - titel: Eventuelt\n    beslutning: Intet.\n"
+
+
+def _check(path: Path) -> tuple[int, str]:
+    result = run_referatgen(["check", str(path)])
+    assert "Traceback" not in result.stderr and "intern fejl" not in result.stderr
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("name", "text", "where"), [
+    ("dyb.yaml", HEADER + "punkter: " + "[" * 600 + "]" * 600 + "\n", ":3:"),
+    ("dyb.md", "---\norgan: " + "[" * 600 + "]" * 600 + "\ndato: 2022-09-05\n---\n# A\n",
+     ":2:"),
+    ("dyb-indrykket.yaml", HEADER + "punkter:\n" + "".join(
+        "  " * level + "- \n" for level in range(1, 300)), ":"),
+])
+def test_deep_nesting_is_a_message(tmp_path: Path, name: str, text: str, where: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    code, output = _check(path)
+    assert code == 1
+    assert f"{name}{where}" in output and "indlejret for dybt" in output
+
+
+def test_deep_nesting_without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pure parser recurses on its own: the same message, not a RecursionError.
+    from ruamel.yaml import YAML
+
+    real = YAML.__init__
+
+    def pure(self: YAML, *args: object, **kwargs: object) -> None:
+        kwargs["pure"] = True
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(YAML, "__init__", pure)
+    root, diagnostics = meeting_yaml.parse_yaml("a: " + "[" * 2000 + "]" * 2000, "x.yaml")
+    assert root is None and "indlejret for dybt" in diagnostics[0].message
+
+
+@pytest.mark.parametrize(("char", "suffix"), [
+    ("\x7f", "yaml"), ("\x9b", "yaml"), ("\x7f", "md"), ("\x85", "md")])
+def test_del_and_c1_controls_are_found_where_they_stand(
+        tmp_path: Path, char: str, suffix: str) -> None:
+    path = tmp_path / f"moede.{suffix}"
+    if suffix == "yaml":
+        path.write_text(HEADER + f"punkter:\n  - titel: Ev{char}entuelt\n", "utf-8")
+        expected = ":4:14:"
+    else:
+        path.write_text(f"---\n{HEADER}---\n# Ev{char}entuelt\n", "utf-8")
+        expected = ":5:5:"
+    code, output = _check(path)
+    assert code == 1
+    assert f"moede.{suffix}{expected} error: Filen indeholder et styretegn" in output
+    assert f"U+{ord(char):04X}" in output
+
+
+def test_an_escaped_control_character_is_refused_too(tmp_path: Path) -> None:
+    path = tmp_path / "moede.yaml"
+    path.write_text(HEADER + 'punkter:\n  - titel: "Ev\\x9bentuelt"\n', "utf-8")
+    code, output = _check(path)
+    assert code == 1 and "U+009B" in output and ":4:" in output
+
+
+def test_a_failed_build_leaves_the_earlier_outputs(tmp_path: Path) -> None:
+    source = tmp_path / "moede.yaml"
+    source.write_text(HEADER + ITEM, "utf-8")
+    out = tmp_path / "ud"
+    built = run_referatgen(["build", str(source), "-o", str(out), "--format", "html"])
+    assert built.returncode == 0, built.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    source.write_text("organ: " + "X" * 300 + "\ndato: 2022-09-05\n" + ITEM, "utf-8")
+    failed = run_referatgen(["build", str(source), "-o", str(out), "--format", "html"])
+    assert failed.returncode == 1
+    assert "moede.yaml:1:8: error:" in failed.stderr and "[too-long]" in failed.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_every_example_is_well_within_the_limits() -> None:
+    for path in EXAMPLES.iterdir():
+        if path.suffix in (".yaml", ".md"):
+            assert _check(path)[0] == 0, path.name
