@@ -15,15 +15,19 @@ from pathlib import Path
 
 from ..diagnostics import ReferatgenError
 from ..dump import IMPORTED, dump
-from ..meetingfile.nodes import FRONT_MATTER
-from ..meetingfile.nodes import Source as FileSource
+from ..meetingfile.nodes import FRONT_MATTER, Source
 from ..model import Afsnit, Bilag, Decision, Item, Meeting, Person, Text, Where
 from ..styles import Group, Style, StyleError, available_styles, is_path_spec, resolve_style
-from .blocks import Block, Report, Source
+from .blocks import ReadSource, Report, TextBlock
 from .markdown import section_markdown
-from .recognise import Afsnit as AfsnitDraft
-from .recognise import Decision as DecisionDraft
-from .recognise import UNKNOWN_CLOSED_TITLE, ItemDraft, MeetingDraft, Recogniser
+from .recognise import (
+    UNKNOWN_CLOSED_TITLE,
+    AfsnitDraft,
+    DecisionDraft,
+    ItemDraft,
+    MeetingDraft,
+    Recogniser,
+)
 
 __all__ = ["SUFFIXES", "ImportResult", "import_file"]
 
@@ -48,7 +52,7 @@ class ImportResult:
         return dump(self.meeting, self.style, "md" if fmt == "md" else "yaml", IMPORTED, schema)
 
 
-def read_source(path: Path, report: Report) -> Source:
+def read_source(path: Path, report: Report) -> ReadSource:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from .pdf import read_pdf
@@ -109,7 +113,7 @@ def import_file(path: Path, stil: str | None = None, folder: Path | None = None)
         spec = spec if spec.startswith(".") else f"./{spec}"
     # The meeting comes from the published file; it has no meeting file of its own yet.
     meeting = build_meeting(draft, style, spec, report,
-                            FileSource(path, str(path), "", "yaml"))
+                            Source(path, str(path), "", "yaml"))
     result = ImportResult(meeting, style, report, draft)
     result.seconds = time.perf_counter() - started
     result.summary = summary(draft, style, report)
@@ -310,7 +314,7 @@ def _afsnit(item: ItemDraft, report: Report) -> list[Afsnit]:
     return entries
 
 
-def _text(blocks: list[Block]) -> Text:
+def _text(blocks: list[TextBlock]) -> Text:
     text = section_markdown(blocks)
     return Text("-\n" if text.strip() in ("-", "–") else text, _NOWHERE, _NOWHERE, False)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .blocks import Block, escape_line_start
+from .blocks import TextBlock, escape_line_start
 
 
-def section_markdown(blocks: list[Block]) -> str:
+def section_markdown(blocks: list[TextBlock]) -> str:
     """The Markdown of a section's blocks; footnotes numbered 1, 2, ... within the section."""
     labels: dict[str, str] = {}
 
@@ -70,14 +70,14 @@ def section_markdown(blocks: list[Block]) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\ufeff]")
 
 
-def _notes(block: Block, relabel: Callable[[str], str]) -> str:
+def _notes(block: TextBlock, relabel: Callable[[str], str]) -> str:
     lines = []
     for label, text in block.notes:
         lines.append(f"{relabel(f'[^{label}]')}: {' '.join(text.split())}")
     return "\n".join(lines)
 
 
-def table_markdown(block: Block) -> str:
+def table_markdown(block: TextBlock) -> str:
     rows = [[_cell(c) for c in row] for row in block.rows]
     if not rows:
         return ""

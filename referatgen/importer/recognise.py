@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..meetingfile.schema import SECTION_ALIASES, SECTION_KEYS
 from ..vocabulary import CLOSED_BILAG, INTERNAL_MARK, NOT_PRESENT
-from .blocks import Block, Report, plain_text, quote
+from .blocks import Report, TextBlock, plain_text, quote
 
 #: Title of a closed item whose real title the source does not give (public versions).
 UNKNOWN_CLOSED_TITLE = "Lukket punkt (titlen er ikke offentliggjort)"
@@ -244,17 +244,17 @@ def _strip_date(text: str) -> str:
 
 
 @dataclass
-class Decision:
-    blocks: list[Block]
+class DecisionDraft:
+    blocks: list[TextBlock]
     dato: dt.date | None = None
     organ: str | None = None
     heading: str = "Beslutning"
 
 
 @dataclass
-class Afsnit:
+class AfsnitDraft:
     heading: str
-    blocks: list[Block]
+    blocks: list[TextBlock]
 
 
 @dataclass
@@ -272,10 +272,10 @@ class ItemDraft:
     #: The title as the public version printed it, for a closed item.
     printed_title: str | None = None
     sagsnr: str | None = None
-    sections: dict[str, list[Block]] = field(default_factory=dict)
-    decisions: list[Decision] = field(default_factory=list)
+    sections: dict[str, list[TextBlock]] = field(default_factory=dict)
+    decisions: list[DecisionDraft] = field(default_factory=list)
     bilag: list[BilagEntry] = field(default_factory=list)
-    afsnit: list[Afsnit] = field(default_factory=list)
+    afsnit: list[AfsnitDraft] = field(default_factory=list)
     deltog_ikke: list[str] = field(default_factory=list)
     #: Section headings as printed, to recognise the house style.
     headings: list[str] = field(default_factory=list)
@@ -293,7 +293,7 @@ class TocEntry:
 
 
 @dataclass
-class Person:
+class PersonDraft:
     navn: str
     rolle: str | None = None
 
@@ -307,13 +307,13 @@ class MeetingDraft:
     sluttid: str | None = None
     sted: str | None = None
     kommune: str | None = None
-    deltagere: list[Person] = field(default_factory=list)
-    afbud: list[Person] = field(default_factory=list)
+    deltagere: list[PersonDraft] = field(default_factory=list)
+    afbud: list[PersonDraft] = field(default_factory=list)
     items: list[ItemDraft] = field(default_factory=list)
     toc: list[TocEntry] = field(default_factory=list)
     intern: bool = False
     #: Blocks found before the first item that belong nowhere (kept, reported).
-    stray: list[Block] = field(default_factory=list)
+    stray: list[TextBlock] = field(default_factory=list)
 
 
 @dataclass
@@ -332,7 +332,7 @@ class _Heading:
 class Recogniser:
     """Turns blocks into a meeting draft. `levels` says whether block levels can be trusted."""
 
-    def __init__(self, blocks: list[Block], report: Report, *, marked: bool,
+    def __init__(self, blocks: list[TextBlock], report: Report, *, marked: bool,
                  levels: bool) -> None:
         self.blocks = [b for b in blocks if b.kind != "text" or b.plain or b.notes]
         self.report = report
@@ -369,7 +369,7 @@ class Recogniser:
                     else "referat"
                 return
 
-    def _front(self, blocks: list[Block]) -> None:
+    def _front(self, blocks: list[TextBlock]) -> None:
         draft = self.draft
         label: str | None = None
         wants_organ = False
@@ -434,7 +434,7 @@ class Recogniser:
                 continue
             draft.stray.append(block)
 
-    def _field(self, label: str, value: str, block: Block) -> None:
+    def _field(self, label: str, value: str, block: TextBlock) -> None:
         draft = self.draft
         value = value.strip()
         if label in ("mødedato", "dato", "mødetidspunkt", "tidspunkt", "tid"):
@@ -491,7 +491,7 @@ class Recogniser:
         return (start, end)
 
     @staticmethod
-    def _is_toc_block(block: Block) -> bool:
+    def _is_toc_block(block: TextBlock) -> bool:
         if block.kind == "item" and block.lines:
             return all(TOC_LINE.match(toc_plain(line)) for line in block.lines[-1:])
         if block.kind != "text" or not block.lines:
@@ -500,7 +500,7 @@ class Recogniser:
         return bool(TOC_LINE.match(last)) and (
             bool(re.search(r"(\.{2,}|…|\t| {2,})\s*\d+$", block.lines[-1])) or block.level == 0)
 
-    def _toc(self, blocks: list[Block]) -> None:
+    def _toc(self, blocks: list[TextBlock]) -> None:
         pending = ""
         for block in blocks:
             if block.kind == "text" and TOC_HEADING.match(block.plain):
@@ -635,7 +635,7 @@ class Recogniser:
             title = suffix.group("title").strip()
         return _Heading(index, number, title, closed, printed, consumed)
 
-    def _continues_title(self, head: Block, nxt: Block, title: str, toc_titles: list[str],
+    def _continues_title(self, head: TextBlock, nxt: TextBlock, title: str, toc_titles: list[str],
                          position: int) -> bool:
         if nxt.kind != "text" or not nxt.plain or len(nxt.plain) > 150:
             return False
@@ -655,7 +655,7 @@ class Recogniser:
 
     # -- items ---------------------------------------------------------------------------
 
-    def _item(self, heading: _Heading, blocks: list[Block]) -> None:
+    def _item(self, heading: _Heading, blocks: list[TextBlock]) -> None:
         where = self.blocks[heading.index].where
         item = ItemDraft(heading.number, heading.title, where, heading.closed, heading.printed)
         position = len(self.draft.items)
@@ -679,7 +679,7 @@ class Recogniser:
                 r"\(?lukket(?: punkt)?\)?\.?", rest[0].plain, re.I):
             item.closed = True
             del rest[0]
-        kept: list[Block] = []
+        kept: list[TextBlock] = []
         for block in rest:
             if block.kind == "text" and block.plain and _norm(block.plain) in (
                     _norm(heading.title), toc_title) and not block.notes:
@@ -693,18 +693,18 @@ class Recogniser:
         toc = self.draft.toc
         return _norm(toc[position].title) if position < len(toc) else "\0"
 
-    def _section_heading(self, block: Block) -> str | None:
+    def _section_heading(self, block: TextBlock) -> str | None:
         if block.kind != "text" or len(block.plain) > 120:
             return None
         if not (block.is_heading_like or len(block.lines) <= 1 or not self.marked):
             return None
         return heading_key(block.plain, self.draft.organ)
 
-    def _sections(self, item: ItemDraft, blocks: list[Block]) -> None:
-        current: list[Block] | None = None
+    def _sections(self, item: ItemDraft, blocks: list[TextBlock]) -> None:
+        current: list[TextBlock] | None = None
         current_key: str | None = None
-        current_head: Block | None = None
-        pending: list[Block] = []
+        current_head: TextBlock | None = None
+        pending: list[TextBlock] = []
         keys = [self._section_heading(b) for b in blocks]
         for index, block in enumerate(blocks):
             key = keys[index]
@@ -730,7 +730,7 @@ class Recogniser:
             if (block.is_heading_like or named) and block.kind == "text" and (
                     current is None or current_key == "bilag"
                     or self._is_afsnit(block, current_head, current_key, keys[index + 1:])):
-                afsnit = Afsnit(block.text.strip(), [])
+                afsnit = AfsnitDraft(block.text.strip(), [])
                 item.afsnit.append(afsnit)
                 item.headings.append(block.plain)
                 current, current_key, current_head = afsnit.blocks, "afsnit", block
@@ -751,13 +751,13 @@ class Recogniser:
             self._place(item, pending, "sagsfremstilling")
         self._finish(item)
 
-    def _place(self, item: ItemDraft, blocks: list[Block], section: str) -> None:
+    def _place(self, item: ItemDraft, blocks: list[TextBlock], section: str) -> None:
         """Text between an item's heading and its first section goes into that section."""
         for block in blocks:
             self.report.unplace(block.text or "tabel", block.where,
                                 f"punkt {item.number}, {section}")
 
-    def _is_afsnit(self, block: Block, section_head: Block | None, section_key: str | None,
+    def _is_afsnit(self, block: TextBlock, section_head: TextBlock | None, section_key: str | None,
                    later_keys: list[str | None]) -> bool:
         if any(k is not None and k != "bilag" for k in later_keys):
             return False  # a later standard section follows: this is inside the current one
@@ -770,7 +770,7 @@ class Recogniser:
         # Without levels: type larger than the section's heading is a heading of its rank.
         return bool(section_head.size and block.size and block.size > section_head.size + 0.4)
 
-    def _subheading(self, block: Block, section_head: Block | None) -> Block:
+    def _subheading(self, block: TextBlock, section_head: TextBlock | None) -> TextBlock:
         level = 3
         if self.levels and block.level and section_head is not None and section_head.level:
             level = min(6, 3 + max(0, block.level - section_head.level - 1))
@@ -780,10 +780,11 @@ class Recogniser:
         text = block.text.strip()
         if block.bold and text.startswith("**") and text.endswith("**"):
             text = text[2:-2]
-        return Block("text", text=text, lines=[text], where=block.where, notes=block.notes,
+        return TextBlock("text", text=text, lines=[text], where=block.where, notes=block.notes,
                      subheading=level)
 
-    def _open(self, item: ItemDraft, key: str, block: Block) -> tuple[list[Block], str, Block]:
+    def _open(self, item: ItemDraft, key: str,
+              block: TextBlock) -> tuple[list[TextBlock], str, TextBlock]:
         if key == "beslutning":
             decision = _DECISION.match(_norm(block.plain))
             dato = organ = None
@@ -792,7 +793,7 @@ class Recogniser:
                     dato = parse_date(decision.group("date"))
                 if decision.group("organ"):
                     organ = decision.group("organ").strip()
-            entry = Decision([], dato, organ, block.plain)
+            entry = DecisionDraft([], dato, organ, block.plain)
             item.decisions.append(entry)
             return entry.blocks, key, block
         if key in item.sections:
@@ -800,7 +801,7 @@ class Recogniser:
                 f"Punkt {item.number}: afsnittet '{block.plain}' står to gange "
                 f"({block.where}); teksterne er lagt sammen.")
             target = item.sections[key]
-            target.append(Block("text", text=plain_text(block.text), subheading=3,
+            target.append(TextBlock("text", text=plain_text(block.text), subheading=3,
                                 where=block.where))
             return target, key, block
         target = item.sections.setdefault(key, [])
@@ -811,7 +812,7 @@ class Recogniser:
             for block in item.sections.pop("bilag"):
                 self._bilag(item, block)
         for decision in item.decisions:
-            kept: list[Block] = []
+            kept: list[TextBlock] = []
             for block in decision.blocks:
                 match = _NOT_PRESENT.match(block.plain) if block.kind == "text" else None
                 if match:
@@ -830,7 +831,7 @@ class Recogniser:
         for afsnit in item.afsnit:
             afsnit.blocks = self._clean(afsnit.blocks, item, afsnit.heading)
 
-    def _clean(self, blocks: list[Block], item: ItemDraft, label: str) -> list[Block]:
+    def _clean(self, blocks: list[TextBlock], item: ItemDraft, label: str) -> list[TextBlock]:
         """A lone '-' is 'nothing to add' only when it is the whole section."""
         if len(blocks) > 1:
             out = []
@@ -846,7 +847,7 @@ class Recogniser:
             blocks = guess_structure(blocks)
         return blocks
 
-    def _bilag(self, item: ItemDraft, block: Block) -> None:
+    def _bilag(self, item: ItemDraft, block: TextBlock) -> None:
         if block.kind == "table":
             for row in block.rows:
                 text = " – ".join(c for c in row if c.strip())
@@ -905,10 +906,10 @@ def _toc_title(title: str) -> str:
     return numbered.group("title").strip() if numbered else title
 
 
-def _field_lines(blocks: list[Block]) -> list[Block]:
+def _field_lines(blocks: list[TextBlock]) -> list[TextBlock]:
     """Front-page blocks with one field each: 'Mødedato: ...' and 'Mødested: ...' written
     on consecutive lines are two fields; a line without a label continues the one above."""
-    out: list[Block] = []
+    out: list[TextBlock] = []
     for block in blocks:
         lines = block.lines if block.kind == "text" and len(block.lines) > 1 else []
         if not lines or not any(FRONT_LABEL.match(plain_text(line))
@@ -923,28 +924,28 @@ def _field_lines(blocks: list[Block]) -> list[Block]:
             else:
                 parts[-1].append(line)
         for part in parts:
-            out.append(Block("text", text=" ".join(p.strip() for p in part), lines=part,
+            out.append(TextBlock("text", text=" ".join(p.strip() for p in part), lines=part,
                              where=block.where))
     return out
 
 
-def _people(value: str) -> list[Person]:
+def _people(value: str) -> list[PersonDraft]:
     value = value.strip().rstrip(".")
     if not value or value.lower() in ("-", "ingen", "–"):
         return []
     parts = re.split(r",\s*|\s+og\s+|;\s*", value)
-    people: list[Person] = []
+    people: list[PersonDraft] = []
     for part in parts:
         part = part.strip()
         if not part:
             continue
         role = re.match(r"^(?P<name>.+?)\s*\((?P<role>[^)]+)\)$", part)
         if role:
-            people.append(Person(role.group("name").strip(), role.group("role").strip()))
+            people.append(PersonDraft(role.group("name").strip(), role.group("role").strip()))
         elif part.startswith("(") and part.endswith(")") and people:
             people[-1].rolle = part[1:-1].strip()
         else:
-            people.append(Person(part))
+            people.append(PersonDraft(part))
     return people
 
 
@@ -953,7 +954,7 @@ def _people(value: str) -> list[Person]:
 _ABBREVIATION_START = re.compile(r"^[A-ZÆØÅa-zæøå]{1,4}\.(?:\s|\d)")
 
 
-def _short(block: Block) -> bool:
+def _short(block: TextBlock) -> bool:
     """A single short line without closing punctuation (a heading, a list entry)."""
     plain = block.plain
     return (block.kind == "text" and not block.subheading and 0 < len(plain) <= 90
@@ -968,7 +969,7 @@ _OPEN_ENDINGS = frozenset({
 })
 
 
-def _heading_shape(block: Block) -> bool:
+def _heading_shape(block: TextBlock) -> bool:
     plain = block.plain
     letters = sum(c.isalpha() for c in plain)
     last_word = plain.rsplit(" ", 1)[-1].lower()
@@ -979,7 +980,7 @@ def _heading_shape(block: Block) -> bool:
             and not re.search(r"\*\*|(?<!\*)\*(?!\*)", block.text.strip().strip("*")))
 
 
-def guess_structure(blocks: list[Block]) -> list[Block]:
+def guess_structure(blocks: list[TextBlock]) -> list[TextBlock]:
     """Headings and lists in text that marks neither: short lines between paragraphs.
 
     A short line between two paragraphs is a sub-heading; a run of short lines after a
@@ -1006,7 +1007,7 @@ def guess_structure(blocks: list[Block]) -> list[Block]:
         if (intro == ":" and run >= 2) or (intro == "." and long_intro and run >= 4):
             for _ in range(run):
                 entry = out[index]
-                out[index] = Block("item", text=entry.text, lines=entry.lines, marker="-",
+                out[index] = TextBlock("item", text=entry.text, lines=entry.lines, marker="-",
                                    where=entry.where)
                 index += 1
             continue
@@ -1014,13 +1015,13 @@ def guess_structure(blocks: list[Block]) -> list[Block]:
         caption = nxt is not None and index + 2 < len(out) and out[index + 2].kind == "table"
         if _heading_shape(block) and nxt is not None and (not _short(nxt) or caption) \
                 and (previous is None or not _short(previous)) and nxt.kind != "table":
-            out[index] = Block("text", text=block.text, lines=block.lines, where=block.where,
+            out[index] = TextBlock("text", text=block.text, lines=block.lines, where=block.where,
                                subheading=3)
         index += 1
     return out
 
 
-def _list_entry(block: Block, *, sentence: bool = True) -> bool:
+def _list_entry(block: TextBlock, *, sentence: bool = True) -> bool:
     """A line that can be a list entry; `sentence`: it may end a sentence with a full stop."""
     plain = block.plain
     if not (block.kind == "text" and not block.subheading and 0 < len(plain) <= 90
