@@ -20,13 +20,13 @@ from ..model import Afsnit, Bilag, Decision, Item, Meeting, Person, Text, Where
 from ..styles import Group, Style, StyleError, available_styles, is_path_spec, resolve_style
 from .blocks import ReadSource, Report, TextBlock
 from .markdown import section_markdown
+from .minutes import Recogniser
 from .recognise import (
     UNKNOWN_CLOSED_TITLE,
     AfsnitDraft,
     DecisionDraft,
     ItemDraft,
     MeetingDraft,
-    Recogniser,
 )
 
 __all__ = ["SUFFIXES", "ImportResult", "import_file"]
