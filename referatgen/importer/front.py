@@ -17,6 +17,11 @@ from .recognise import (
     strip_date,
 )
 
+#: Labels of fields whose value may go on over the following lines (lists of people).
+_PEOPLE_LABELS = frozenset({
+    "mødedeltagere", "deltagere", "til stede", "tilstede", "deltagende", "medlemmer", "afbud",
+    "fraværende", "fraværende med afbud", "fravær", "ikke til stede"})
+
 
 class FrontPage(Part):
     """Type, organ, date, time, place and people from the blocks before the first item."""
@@ -32,68 +37,79 @@ class FrontPage(Part):
                 return
 
     def read(self, blocks: list[TextBlock]) -> None:
-        draft = self.draft
-        label: str | None = None
-        wants_organ = False
+        #: The label of the field being read: lines without a label continue it.
+        self._label: str | None = None
+        #: A title line ("REFERAT") without an organ: the organ is on the next line.
+        self._wants_organ = False
         for block in field_lines(blocks):
-            plain = block.plain
-            if wants_organ and block.kind == "text" and len(plain) < 80 \
-                    and not FRONT_LABEL.match(plain):
-                # "REFERAT" on a line of its own, the body on the next.
-                draft.organ = strip_date(plain) or None
-                draft.dato = draft.dato or parse_date(plain)
-                wants_organ = False
+            wanted, self._wants_organ = self._wants_organ, False
+            if wanted and self._organ_line(block):
                 continue
-            wants_organ = False
-            if block.kind == "table" and block.rows and all(
-                    FRONT_LABEL.match(plain_text(row[0])) for row in block.rows if row[0].strip()):
-                # The front page as a table of labels and values (Word, some PDFs).
-                for row in block.rows:
-                    match = FRONT_LABEL.match(plain_text(" ".join(row)))
-                    if match:
-                        label = match.group("label").lower()
-                        self._field(label, match.group("value"), block)
+            if block.kind == "table" and self._field_table(block):
                 continue
             if block.kind != "text":
-                draft.stray.append(block)
-                continue
-            if draft.organ is None and (title := TITLE.match(plain)) and len(plain) < 150:
-                rest = title.group("rest")
-                day = parse_date(rest)
-                if day is not None:
-                    draft.dato = draft.dato or day
-                organ = strip_date(rest)
-                if organ:
-                    draft.organ = organ
-                else:
-                    wants_organ = True
-                label = None
-                continue
-            if plain == INTERNAL_MARK or plain.startswith("INTERNT"):
-                draft.intern = True
-                self.report.notes.append("Intern version: lukkede punkter har indhold.")
-                continue
-            if re.fullmatch(r"[\wÆØÅæøå .\-]{2,40} [Kk]ommune", plain):
-                draft.kommune = plain
-                continue
-            field_match = FRONT_LABEL.match(plain)
-            if field_match:
-                label = field_match.group("label").lower()
-                self._field(label, field_match.group("value"), block)
-                continue
-            if OTHER_LABEL.match(plain):
-                label = None
-                draft.stray.append(block)
-                continue
-            if label in ("mødedeltagere", "deltagere", "til stede", "tilstede", "deltagende",
-                         "medlemmer", "afbud", "fraværende", "fraværende med afbud", "fravær",
-                         "ikke til stede") and len(plain) < 300:
-                self._field(label, plain, block)
-                continue
-            if draft.organ is None and len(plain) < 80 and block.is_heading_like:
-                draft.organ = strip_date(plain) or None
-                draft.dato = draft.dato or parse_date(plain)
-                continue
+                self.draft.stray.append(block)
+            elif not self._title(block):
+                self._line(block)
+
+    def _organ_line(self, block: TextBlock) -> bool:
+        plain = block.plain
+        if block.kind != "text" or len(plain) >= 80 or FRONT_LABEL.match(plain):
+            return False
+        # "REFERAT" on a line of its own, the body on the next.
+        self.draft.organ = strip_date(plain) or None
+        self.draft.dato = self.draft.dato or parse_date(plain)
+        return True
+
+    def _field_table(self, block: TextBlock) -> bool:
+        if not block.rows or not all(FRONT_LABEL.match(plain_text(row[0]))
+                                     for row in block.rows if row[0].strip()):
+            return False
+        # The front page as a table of labels and values (Word, some PDFs).
+        for row in block.rows:
+            match = FRONT_LABEL.match(plain_text(" ".join(row)))
+            if match:
+                self._label = match.group("label").lower()
+                self._field(self._label, match.group("value"), block)
+        return True
+
+    def _title(self, block: TextBlock) -> bool:
+        draft, plain = self.draft, block.plain
+        title = TITLE.match(plain) if draft.organ is None and len(plain) < 150 else None
+        if title is None:
+            return False
+        rest = title.group("rest")
+        day = parse_date(rest)
+        if day is not None:
+            draft.dato = draft.dato or day
+        organ = strip_date(rest)
+        if organ:
+            draft.organ = organ
+        else:
+            self._wants_organ = True
+        self._label = None
+        return True
+
+    def _line(self, block: TextBlock) -> None:
+        draft, plain = self.draft, block.plain
+        field_match = FRONT_LABEL.match(plain)
+        if plain == INTERNAL_MARK or plain.startswith("INTERNT"):
+            draft.intern = True
+            self.report.notes.append("Intern version: lukkede punkter har indhold.")
+        elif re.fullmatch(r"[\wÆØÅæøå .\-]{2,40} [Kk]ommune", plain):
+            draft.kommune = plain
+        elif field_match:
+            self._label = field_match.group("label").lower()
+            self._field(self._label, field_match.group("value"), block)
+        elif OTHER_LABEL.match(plain):
+            self._label = None
+            draft.stray.append(block)
+        elif self._label in _PEOPLE_LABELS and len(plain) < 300:
+            self._field(self._label, plain, block)
+        elif draft.organ is None and len(plain) < 80 and block.is_heading_like:
+            draft.organ = strip_date(plain) or None
+            draft.dato = draft.dato or parse_date(plain)
+        else:
             draft.stray.append(block)
 
     def _field(self, label: str, value: str, block: TextBlock) -> None:

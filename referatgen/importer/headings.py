@@ -21,6 +21,10 @@ from .recognise import (
     norm,
 )
 
+#: What the next heading must fit: the number expected (None before the first item), the
+#: TOC's titles and the heading's position among the items found.
+_Wanted = tuple[int | None, list[str], int]
+
 
 class ItemHeadings(Part):
     """The items' headings, with their numbers, titles and closed marks."""
@@ -72,47 +76,15 @@ class ItemHeadings(Part):
             if not re.fullmatch(r"\d{1,3}[.)]", block.marker):
                 return None
             plain = f"{block.marker[:-1]}. {plain}"
-        consumed = 1
-        number: int | None = None
-        title = ""
+        want = (expected, toc_titles, position)
         punkt = PUNKT.match(plain)
         if punkt and len(plain) < 400 and not TOC_LINE.match(plain):
-            number = int(punkt.group("n"))
-            title = punkt.group("title").strip()
-            if not title:
-                title_index = index + 1
-                if title_index >= len(self.blocks) or self.blocks[title_index].kind != "text":
-                    return None
-                title = self.blocks[title_index].plain
-                consumed = 2
-            ok = expected is None or number == expected or (
-                number > expected - 1 and self._evidence(index, toc_titles, position, title))
-            if not ok:
-                return None
+            found = self._punkt(index, punkt, want)
         else:
-            numbered = NUMBERED.match(plain)
-            bare = BARE_NUMBER.match(plain)
-            if numbered and len(plain) < 250 and not TOC_LINE.match(plain):
-                number = int(numbered.group("n"))
-                title = numbered.group("title").strip()
-                if title[:1].islower() or re.match(r"^\d", title):
-                    return None
-            elif bare and index + 1 < len(self.blocks) \
-                    and self.blocks[index + 1].kind == "text" \
-                    and len(self.blocks[index + 1].plain) < 250:
-                number = int(bare.group("n"))
-                title = self.blocks[index + 1].plain
-                consumed = 2
-            else:
-                return None
-            if expected is not None and number != expected:
-                return None
-            if expected is None and number > 200:
-                return None
-            evidence = self._evidence(index, toc_titles, position, title) or (
-                consumed == 2 and self._evidence(index + 1, toc_titles, position, title))
-            if not evidence:
-                return None
+            found = self._numbered(index, plain, want)
+        if found is None:
+            return None
+        number, title, consumed = found
         # A title that wraps onto the next line(s).
         while index + consumed < len(self.blocks):
             nxt = self.blocks[index + consumed]
@@ -120,18 +92,46 @@ class ItemHeadings(Part):
                 break
             title = f"{title} {nxt.plain}".strip()
             consumed += 1
-        closed, printed = False, None
-        if title == UNKNOWN_CLOSED_TITLE:
-            return Heading(index, number, "", True, None, consumed)
-        closed_match = CLOSED_TITLE.match(title)
-        suffix = CLOSED_SUFFIX.match(title)
-        if closed_match:
-            closed, printed = True, title
-            title = (closed_match.group("title") or "").strip()
-        elif suffix:
-            closed, printed = True, title
-            title = suffix.group("title").strip()
-        return Heading(index, number, title, closed, printed, consumed)
+        return _closed_mark(Heading(index, number, title, False, None, consumed))
+
+    def _punkt(self, index: int, punkt: re.Match[str],
+               want: _Wanted) -> tuple[int, str, int] | None:
+        """'Punkt 3: Titel', or 'Punkt 3' with the title on the next line."""
+        expected, toc_titles, position = want
+        number = int(punkt.group("n"))
+        title = punkt.group("title").strip()
+        consumed = 1
+        if not title:
+            title_index = index + 1
+            if title_index >= len(self.blocks) or self.blocks[title_index].kind != "text":
+                return None
+            title = self.blocks[title_index].plain
+            consumed = 2
+        ok = expected is None or number == expected or (
+            number > expected - 1 and self._evidence(index, toc_titles, position, title))
+        return (number, title, consumed) if ok else None
+
+    def _numbered(self, index: int, plain: str,
+                  want: _Wanted) -> tuple[int, str, int] | None:
+        """'3. Titel', or '3' on a line of its own with the title on the next: an item's
+        heading only in its place in the numbering and with evidence that it is one."""
+        expected, toc_titles, position = want
+        numbered = NUMBERED.match(plain)
+        bare = BARE_NUMBER.match(plain)
+        nxt = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+        if numbered and len(plain) < 250 and not TOC_LINE.match(plain):
+            number, title, consumed = int(numbered.group("n")), numbered.group("title").strip(), 1
+            if title[:1].islower() or re.match(r"^\d", title):
+                return None
+        elif bare and nxt is not None and nxt.kind == "text" and len(nxt.plain) < 250:
+            number, title, consumed = int(bare.group("n")), nxt.plain, 2
+        else:
+            return None
+        if (expected is not None and number != expected) or (expected is None and number > 200):
+            return None
+        evidence = self._evidence(index, toc_titles, position, title) or (
+            consumed == 2 and self._evidence(index + 1, toc_titles, position, title))
+        return (number, title, consumed) if evidence else None
 
     def _continues_title(self, head: TextBlock, nxt: TextBlock, title: str,
                          toc_titles: list[str], position: int) -> bool:
@@ -150,3 +150,20 @@ class ItemHeadings(Part):
         same_look = (head.level == nxt.level and head.bold == nxt.bold and nxt.is_heading_like
                      and abs(head.size - nxt.size) < 0.3 and not nxt.page_start)
         return same_look or (nxt.plain[:1].islower() and not TERMINAL.search(title))
+
+
+def _closed_mark(heading: Heading) -> Heading:
+    """A closed item's heading: 'Lukket: Titel', 'Titel (lukket)' or the unknown title."""
+    title = heading.title
+    if title == UNKNOWN_CLOSED_TITLE:
+        heading.title, heading.closed = "", True
+        return heading
+    closed_match = CLOSED_TITLE.match(title)
+    suffix = CLOSED_SUFFIX.match(title)
+    if closed_match:
+        heading.closed, heading.printed = True, title
+        heading.title = (closed_match.group("title") or "").strip()
+    elif suffix:
+        heading.closed, heading.printed = True, title
+        heading.title = suffix.group("title").strip()
+    return heading
