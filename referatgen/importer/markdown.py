@@ -14,17 +14,7 @@ from .blocks import TextBlock, escape_line_start
 
 def section_markdown(blocks: list[TextBlock]) -> str:
     """The Markdown of a section's blocks; footnotes numbered 1, 2, ... within the section."""
-    labels: dict[str, str] = {}
-
-    def relabel(text: str) -> str:
-        def one(match: re.Match[str]) -> str:
-            label = match.group(1)
-            if label not in labels:
-                labels[label] = str(len(labels) + 1)
-            return f"[^{labels[label]}]"
-
-        return re.sub(r"\[\^([^\]\s]+)\]", one, text)
-
+    relabel = _footnote_numbers()
     parts: list[str] = []
     list_lines: list[str] = []
     offsets: list[int] = []
@@ -37,13 +27,7 @@ def section_markdown(blocks: list[TextBlock]) -> str:
 
     for block in blocks:
         if block.kind == "item" and not block.marker[:1].isalpha():
-            depth = min(block.depth, len(offsets))
-            del offsets[depth:]
-            indent = offsets[depth - 1] if depth else 0
-            marker = block.marker or "-"
-            text = escape_line_start(relabel(block.text.strip()))
-            list_lines.append(" " * indent + f"{marker} {text}")
-            offsets.append(indent + len(marker) + 1)
+            list_lines.append(_list_line(block, offsets, relabel))
             if block.notes:
                 flush_list()
                 parts.append(_notes(block, relabel))
@@ -65,6 +49,30 @@ def section_markdown(blocks: list[TextBlock]) -> str:
     # Tabs and control characters have no place in a YAML block (nor in Markdown text).
     text = _CONTROL.sub("", text.replace("\t", " "))
     return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _footnote_numbers() -> Callable[[str], str]:
+    """Renumbers footnote calls "[^x]" 1, 2, ... in the order first met."""
+    labels: dict[str, str] = {}
+
+    def one(match: re.Match[str]) -> str:
+        return f"[^{labels.setdefault(match.group(1), str(len(labels) + 1))}]"
+
+    def relabel(text: str) -> str:
+        return re.sub(r"\[\^([^\]\s]+)\]", one, text)
+
+    return relabel
+
+
+def _list_line(block: TextBlock, offsets: list[int], relabel: Callable[[str], str]) -> str:
+    """A list entry, indented under its parent's text; `offsets` holds the open lists'."""
+    depth = min(block.depth, len(offsets))
+    del offsets[depth:]
+    indent = offsets[depth - 1] if depth else 0
+    marker = block.marker or "-"
+    text = escape_line_start(relabel(block.text.strip()))
+    offsets.append(indent + len(marker) + 1)
+    return " " * indent + f"{marker} {text}"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\ufeff]")
