@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from ._version import __version__
 from .diagnostics import ExitCode, ReferatgenError
 
+SCHEMA_HELP = ("skriv '# yaml-language-server: $schema=STI' øverst i mødefilen, så editoren "
+               "tjekker den mod JSON-skemaet på STI")
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -66,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("-o", "--output", metavar="FIL",
                          help="målfil (standard: samme navn med ny endelse)")
     convert.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    convert.add_argument("--schema", metavar="STI", help=SCHEMA_HELP)
     importer = sub.add_parser("import", help="lav mødefiler af eksisterende referater")
     importer.add_argument("files", nargs="+", metavar="FIL")
     importer.add_argument("-o", "--output", metavar="MAPPE",
@@ -75,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--to", choices=("yaml", "md"), default="yaml",
                           help="yaml (standard) eller md")
     importer.add_argument("--force", action="store_true", help="overskriv eksisterende filer")
+    importer.add_argument("--schema", metavar="STI", help=SCHEMA_HELP)
 
     find = sub.add_parser("find", help="find et sagsnummer i et bygget arkiv")
     find.add_argument("sagsnr", metavar="SAGSNR")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from referatgen import _cli, write
+from referatgen import _cli, dump, write
 from referatgen.check import check_file
-from referatgen.commands import convert as convert_command
+from referatgen.meetingfile.nodes import Format
 
 from .conftest import EXAMPLES, FIXTURES, referatgen_env, run_referatgen
 
@@ -208,13 +208,33 @@ def test_convert_refuses_what_markdown_cannot_hold(
     assert not source.with_suffix(".md").exists()
 
 
-def test_convert_module_round_trips_what_it_writes(tmp_path: Path) -> None:
-    # The module-level check that guards every write, on its own.
+def test_the_writer_round_trips_what_it_writes(tmp_path: Path) -> None:
+    # The check that guards every write of convert, on its own.
     result = check_file(copy_example("byraadet-2025-03-10.md", tmp_path))
     assert result.meeting is not None
-    text = convert_command.convert(result.meeting, result.style, "yaml")
-    convert_command.verify(result.meeting, text, "yaml", tmp_path / "x.yaml")
+    text = dump.dump(result.meeting, result.style, "yaml")
+    dump.verify(result.meeting, text, "yaml", tmp_path / "x.yaml")
     with pytest.raises(Exception, match="uden at ændre"):
-        convert_command.verify(result.meeting, text.replace("Indstillingen blev godkendt.",
-                                                            "Noget andet."),
-                               "yaml", tmp_path / "x.yaml")
+        dump.verify(result.meeting, text.replace("Indstillingen blev godkendt.", "Noget andet."),
+                    "yaml", tmp_path / "x.yaml")
+
+
+@pytest.mark.parametrize("to", ["yaml", "md"])
+def test_convert_names_the_schema_on_the_first_line(
+    tmp_path: Path, to: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = copy_example("htk-direktionen-2022-09-05.yaml", tmp_path)
+    target = tmp_path / f"x.{to}"
+    assert _cli.run(["convert", str(source), "--to", to, "-o", str(target),
+                     "--schema", "../moede.schema.json"]) == 0
+    capsys.readouterr()
+    comment = "# yaml-language-server: $schema=../moede.schema.json\n"
+    text = target.read_text("utf-8")
+    # In Markdown the comment is the front matter's first line: the front matter is YAML.
+    assert text.startswith(comment if to == "yaml" else "---\n" + comment)
+    original = check_file(source)
+    assert original.meeting is not None
+    fmt: Format = "md" if to == "md" else "yaml"
+    assert text.replace(comment, "", 1) == dump.dump(original.meeting, original.style, fmt)
+    result = check_file(target)
+    assert result.ok and result.diagnostics == []

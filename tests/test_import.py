@@ -423,6 +423,22 @@ def test_command_output_folder_and_markdown(tmp_path: Path,
     assert capsys.readouterr().out.strip() == str(target)
 
 
+@pytest.mark.parametrize("to", ["yaml", "md"])
+def test_command_names_the_schema_on_the_first_line(
+        tmp_path: Path, to: str, capsys: pytest.CaptureFixture[str]) -> None:
+    source = FIXTURES / "nummer-punktum.txt"
+    assert run(["import", str(source), "-o", str(tmp_path), "--to", to,
+                "--schema", "https://referatgen.dk/schema/moede.schema.json"]) == 0
+    assert "referatgen check: ingen fejl" in capsys.readouterr().err
+    comment = "# yaml-language-server: $schema=https://referatgen.dk/schema/moede.schema.json\n"
+    target = tmp_path / f"nummer-punktum.{to}"
+    text = target.read_text(encoding="utf-8")
+    # In Markdown the comment is the front matter's first line: the front matter is YAML.
+    assert text.startswith(comment if to == "yaml" else "---\n" + comment)
+    assert text.replace(comment, "", 1) == import_file(source).text(to)
+    assert check_file(target).ok
+
+
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("referat.odt", b"x", "kan ikke importere filtypen"),
     ("tom.txt", b"Her er ingen punkter.\n", "fandt ingen punkter"),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from referatgen.check import check_file
-from referatgen.commands.convert import convert
+from referatgen.dump import dump
 from referatgen.meetingfile import load
 from referatgen.meetingfile.nodes import Source
 from referatgen.model import Meeting, Text, Where, build_model
@@ -343,7 +343,7 @@ def test_every_example_converts_there_and_back(example: Path, example_folder: Pa
     back_format = "md" if there_format == "yaml" else "yaml"
 
     there = write(example_folder, f"there.{there_format}",
-                  convert(original.meeting, original.style, there_format))  # type: ignore[arg-type]
+                  dump(original.meeting, original.style, there_format))  # type: ignore[arg-type]
     there_result = check_file(there)
     assert there_result.meeting is not None and there_result.ok, [
         d.format() for d in there_result.diagnostics]
@@ -353,11 +353,11 @@ def test_every_example_converts_there_and_back(example: Path, example_folder: Pa
         (d.rule, d.message) for d in original.diagnostics]
 
     back = write(example_folder, f"back.{back_format}",
-                 convert(there_result.meeting, there_result.style, back_format))  # type: ignore[arg-type]
+                 dump(there_result.meeting, there_result.style, back_format))  # type: ignore[arg-type]
     back_meeting = model(back)
     assert content(back_meeting) == content(original.meeting)
     # Converting again changes nothing: the writer is stable.
-    assert convert(back_meeting, check_file(back).style, back_format) == back.read_text(  # type: ignore[arg-type]
+    assert dump(back_meeting, check_file(back).style, back_format) == back.read_text(  # type: ignore[arg-type]
         "utf-8")
 
 
@@ -367,7 +367,7 @@ def test_a_decision_with_only_a_date_keeps_what_the_document_shows(tmp_path: Pat
                    "        tekst: Udsat.\n")
     original = check_file(source)
     assert original.meeting is not None
-    text = convert(original.meeting, original.style, "md")
+    text = dump(original.meeting, original.style, "md")
     assert "## Beslutning Direktionen den 29-08-2022\n" in text
     again = model(write(tmp_path, "m.md", text))
     [decision] = again.punkter[0].beslutning

@@ -1,4 +1,4 @@
-"""`referatgen import FILE... [-o DIR] [--stil NAME] [--to yaml|md] [--force]`.
+"""`referatgen import FILE... [-o DIR] [--stil NAME] [--to yaml|md] [--schema PATH] [--force]`.
 
 Each published meeting (PDF, Word, extracted text) becomes one meeting file, named
 `<stem>.yaml` or `<stem>.md`, next to it or in DIR. An existing file is never replaced
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         try:
             result = import_file(path, args.stil, target.parent)
-            write_atomic(target, result.text(fmt).encode("utf-8"))
+            write_atomic(target, result.text(fmt, args.schema).encode("utf-8"))
         except ReferatgenError as exc:
             print(f"referatgen: {exc}", file=err)
             failed = True

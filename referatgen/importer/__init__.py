@@ -12,14 +12,22 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..diagnostics import ReferatgenError
-from ..meetingfile.nodes import FRONT_MATTER
+from ..dump import IMPORTED, dump
+from ..meetingfile.nodes import FRONT_MATTER, Source
+from ..model import Afsnit, Bilag, Decision, Item, Meeting, Person, Text, Where
 from ..styles import Group, Style, StyleError, available_styles, is_path_spec, resolve_style
-from .blocks import Block, Report, Source
-from .emit import section_markdown, to_markdown, to_yaml
-from .recognise import UNKNOWN_CLOSED_TITLE, ItemDraft, MeetingDraft, Recogniser
+from .blocks import ReadSource, Report, TextBlock
+from .markdown import section_markdown
+from .minutes import Recogniser
+from .recognise import (
+    UNKNOWN_CLOSED_TITLE,
+    AfsnitDraft,
+    DecisionDraft,
+    ItemDraft,
+    MeetingDraft,
+)
 
 __all__ = ["SUFFIXES", "ImportResult", "import_file"]
 
@@ -31,20 +39,20 @@ SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown")
 class ImportResult:
     """The meeting file's content, the style it got, and what the report says."""
 
-    meeting: dict[str, Any]
+    meeting: Meeting
     style: Style
     report: Report
     draft: MeetingDraft
-    first: int = 1
     #: Seconds spent reading and recognising (not writing).
     seconds: float = 0.0
     summary: list[str] = field(default_factory=list)
 
-    def text(self, fmt: str) -> str:
-        return to_markdown(self.meeting, self.first) if fmt == "md" else to_yaml(self.meeting)
+    def text(self, fmt: str, schema: str | None = None) -> str:
+        """The meeting file in `fmt` ("yaml" or "md"); `schema` as in `referatgen.dump`."""
+        return dump(self.meeting, self.style, "md" if fmt == "md" else "yaml", IMPORTED, schema)
 
 
-def read_source(path: Path, report: Report) -> Source:
+def read_source(path: Path, report: Report) -> ReadSource:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from .pdf import read_pdf
@@ -98,14 +106,15 @@ def import_file(path: Path, stil: str | None = None, folder: Path | None = None)
             f"{path}: fandt ikke mødets organ. referatgen leder efter en titel som "
             "'REFERAT Direktionen d. 05-09-2022'.")
     style = choose_style(draft, stil, report)
-    first = draft.items[0].number
     spec = stil
     if stil is not None and is_path_spec(stil):
         # The meeting file names the style folder relative to where the file lies.
         spec = os.path.relpath(style.folders[0], (folder or path.parent).resolve())
         spec = spec if spec.startswith(".") else f"./{spec}"
-    meeting = build_meeting(draft, style, spec, report)
-    result = ImportResult(meeting, style, report, draft, first)
+    # The meeting comes from the published file; it has no meeting file of its own yet.
+    meeting = build_meeting(draft, style, spec, report,
+                            Source(path, str(path), "", "yaml"))
+    result = ImportResult(meeting, style, report, draft)
     result.seconds = time.perf_counter() - started
     result.summary = summary(draft, style, report)
     return result
@@ -212,7 +221,10 @@ def _merge_shapes(numbers: list[str]) -> str:
     return "^" + "".join(out) + "$"
 
 
-# -- the meeting file ----------------------------------------------------------------------
+# -- the meeting ---------------------------------------------------------------------------
+
+#: Where an imported value stands: the meeting file does not exist yet, so line 1.
+_NOWHERE = Where(1, 1)
 
 
 def _order(style: Style) -> list[str]:
@@ -223,26 +235,12 @@ def _order(style: Style) -> list[str]:
 
 
 def build_meeting(draft: MeetingDraft, style: Style, stil: str | None,
-                  report: Report) -> dict[str, Any]:
+                  report: Report, source: Source) -> Meeting:
+    """The model of the meeting file: what `referatgen.dump` writes."""
     assert draft.dato is not None and draft.organ
-    meeting: dict[str, Any] = {"type": draft.type, "stil": stil or style.name}
-    if draft.kommune and (style.kommune or "").lower() != draft.kommune.lower():
-        meeting["kommune"] = draft.kommune
-    meeting["organ"] = draft.organ
-    meeting["dato"] = draft.dato
-    if draft.tid:
-        meeting["tid"] = draft.tid
-    if draft.sluttid:
-        meeting["sluttid"] = draft.sluttid
-    if draft.sted:
-        meeting["sted"] = draft.sted
-    for key, people in (("deltagere", draft.deltagere), ("afbud", draft.afbud)):
-        if people:
-            meeting[key] = [p.navn if not p.rolle else {"navn": p.navn, "rolle": p.rolle}
-                            for p in people]
-    first = draft.items[0].number
-    if first != 1:
-        meeting["første_punkt"] = first
+    kommune = draft.kommune
+    if kommune and (style.kommune or "").lower() == kommune.lower():
+        kommune = None  # the style says it already
     if draft.stray and draft.items:
         # Text before the first item that is neither a front field nor the TOC.
         target = draft.items[0]
@@ -251,78 +249,74 @@ def build_meeting(draft: MeetingDraft, style: Style, stil: str | None,
         for block in draft.stray:
             report.unplace(block.text or "tabel", block.where,
                            f"punkt {target.number}, {key}")
-    meeting["punkter"] = [_item(item, draft, style, report) for item in draft.items]
-    return meeting
+    return Meeting(
+        source=source, organ=draft.organ, dato=draft.dato,
+        type="dagsorden" if draft.type == "dagsorden" else "referat",
+        stil=stil or style.name, kommune=kommune or None, tid=draft.tid or None,
+        sluttid=draft.sluttid or None, sted=draft.sted or None,
+        deltagere=[Person(p.navn, p.rolle or None) for p in draft.deltagere],
+        afbud=[Person(p.navn, p.rolle or None) for p in draft.afbud],
+        første_punkt=draft.items[0].number,
+        punkter=[_item(item, draft, style, report) for item in draft.items])
 
 
-def _item(item: ItemDraft, draft: MeetingDraft, style: Style, report: Report) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _item(item: ItemDraft, draft: MeetingDraft, style: Style, report: Report) -> Item:
     title = item.title
     if item.closed and not title:
         title = UNKNOWN_CLOSED_TITLE
-    out["titel"] = title
-    if item.sagsnr:
-        out["sagsnr"] = item.sagsnr
-    if item.closed:
-        out["lukket"] = True
-        printed = item.printed_title
-        # The public title as printed, when the style would print another one.
-        if printed and style.public_title(title) != printed and (
-                title != UNKNOWN_CLOSED_TITLE or not style.publishes_closed_titles):
-            out["offentlig_titel"] = printed
+    out = Item(title, _NOWHERE, _NOWHERE, sagsnr=item.sagsnr or None, lukket=item.closed)
+    printed = item.printed_title
+    # The public title as printed, when the style would print another one.
+    if item.closed and printed and style.public_title(title) != printed and (
+            title != UNKNOWN_CLOSED_TITLE or not style.publishes_closed_titles):
+        out.offentlig_titel = printed
     for key in _order(style):
         if key == "beslutning":
-            decisions = [d for d in item.decisions if d.blocks]
-            for decision in item.decisions:
-                if not decision.blocks:
-                    report.notes.append(
-                        f"Punkt {item.number}: overskriften '{decision.heading}' har ingen "
-                        "tekst og er udeladt.")
-            if not decisions:
-                continue
-            assert draft.dato is not None and draft.organ
-            simple = len(decisions) == 1 and decisions[0].dato in (None, draft.dato) and (
-                decisions[0].organ is None
-                or decisions[0].organ.lower() == draft.organ.lower())
-            if simple:
-                out["beslutning"] = _text(decisions[0].blocks)
-            else:
-                entries = []
-                for decision in decisions:
-                    # Undated, it printed as the meeting's date (styles that show dates).
-                    entry: dict[str, Any] = {"dato": decision.dato or draft.dato}
-                    organ = decision.organ
-                    if organ is not None and organ.lower() == draft.organ.lower():
-                        organ = draft.organ
-                    if organ:
-                        entry["organ"] = organ
-                    entry["tekst"] = _text(decision.blocks)
-                    entries.append(entry)
-                out["beslutning"] = entries
+            out.beslutning = _decisions(item, draft, report)
         elif key == "bilag":
-            if item.bilag:
-                out["bilag"] = [b.titel if not b.lukket else {"titel": b.titel, "lukket": True}
-                                for b in item.bilag]
+            out.bilag = [Bilag(b.titel, _NOWHERE, lukket=b.lukket) for b in item.bilag]
         elif key == "afsnit":
-            entries = [{"overskrift": a.heading, "tekst": _text(a.blocks)}
-                       for a in item.afsnit if a.blocks]
-            for afsnit in item.afsnit:
-                if not afsnit.blocks:
-                    report.notes.append(
-                        f"Punkt {item.number}: overskriften '{afsnit.heading}' har ingen "
-                        "tekst og er udeladt.")
-            if entries:
-                out["afsnit"] = entries
+            out.afsnit = _afsnit(item, report)
         elif item.sections.get(key):
-            out[key] = _text(item.sections[key])
-    if item.deltog_ikke:
-        out["deltog_ikke"] = item.deltog_ikke
+            out.sections[key] = _text(item.sections[key])
+    out.deltog_ikke = list(item.deltog_ikke)
     return out
 
 
-def _text(blocks: list[Block]) -> str:
+def _omit_empty(item: ItemDraft, headed: list[DecisionDraft] | list[AfsnitDraft],
+                report: Report) -> None:
+    for part in headed:
+        if not part.blocks:
+            report.notes.append(f"Punkt {item.number}: overskriften '{part.heading}' har "
+                                "ingen tekst og er udeladt.")
+
+
+def _decisions(item: ItemDraft, draft: MeetingDraft, report: Report) -> list[Decision]:
+    assert draft.dato is not None and draft.organ
+    decisions = [d for d in item.decisions if d.blocks]
+    _omit_empty(item, item.decisions, report)
+    if not decisions:
+        return []
+    organ = draft.organ.lower()
+    if len(decisions) == 1 and decisions[0].dato in (None, draft.dato) and (
+            decisions[0].organ is None or decisions[0].organ.lower() == organ):
+        return [Decision(_text(decisions[0].blocks), _NOWHERE)]
+    # Undated, a decision printed as the meeting's date (styles that show dates); the
+    # meeting's organ is spelled as the meeting file spells it.
+    return [Decision(_text(d.blocks), _NOWHERE, d.dato or draft.dato,
+                     draft.organ if d.organ and d.organ.lower() == organ else d.organ or None)
+            for d in decisions]
+
+
+def _afsnit(item: ItemDraft, report: Report) -> list[Afsnit]:
+    entries = [Afsnit(a.heading, _text(a.blocks), _NOWHERE) for a in item.afsnit if a.blocks]
+    _omit_empty(item, item.afsnit, report)
+    return entries
+
+
+def _text(blocks: list[TextBlock]) -> Text:
     text = section_markdown(blocks)
-    return "-" if text.strip() in ("-", "–") else text
+    return Text("-\n" if text.strip() in ("-", "–") else text, _NOWHERE, _NOWHERE, False)
 
 
 # -- the report ----------------------------------------------------------------------------

@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["text", "item", "table"]
+TextBlockKind = Literal["text", "item", "table"]
 
 
 @dataclass
-class Block:
+class TextBlock:
     """A paragraph, a list item or a table, in reading order."""
 
-    kind: BlockKind
+    kind: TextBlockKind
     #: Inline Markdown of a paragraph or list item.
     text: str = ""
     #: The lines as laid out (a TOC entry per line, a field value that wraps).
@@ -62,10 +62,10 @@ class Block:
 
 
 @dataclass
-class Source:
+class ReadSource:
     """What a reader hands the recognisers."""
 
-    blocks: list[Block]
+    blocks: list[TextBlock]
     #: The source marks headings itself; in plain text they are guessed.
     marked: bool
     #: Heading levels of the blocks can be trusted (Word styles, a tagged PDF).
@@ -96,7 +96,7 @@ _FOOTNOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 
 
-def remove_footnote_call(block: Block, label: str) -> None:
+def remove_footnote_call(block: TextBlock, label: str) -> None:
     """Drop a "[^label]" call whose note was lost (extraction often keeps only the mark)."""
     call = f"[^{label}]"
     if block.kind == "table":

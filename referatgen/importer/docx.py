@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import ReferatgenError
-from .blocks import Block, Report, Source, escape_inline, join_runs, plain_text
+from .blocks import ReadSource, Report, TextBlock, escape_inline, join_runs, plain_text
 from .recognise import BULLET_GLYPHS, PAGE_STAMP
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -38,7 +38,7 @@ class _Run:
     link: str = ""
 
 
-def read_docx(path: Path, report: Report) -> Source:
+def read_docx(path: Path, report: Report) -> ReadSource:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -52,7 +52,7 @@ def read_docx(path: Path, report: Report) -> Source:
     blocks = reader.read()
     if not blocks:
         raise ReferatgenError(f"{path}: Word-filen har ingen tekst.")
-    return Source(blocks, marked=True, levels=True)
+    return ReadSource(blocks, marked=True, levels=True)
 
 
 class _Reader:
@@ -75,8 +75,8 @@ class _Reader:
 
     # -- document ------------------------------------------------------------------------
 
-    def read(self) -> list[Block]:
-        blocks: list[Block] = []
+    def read(self) -> list[TextBlock]:
+        blocks: list[TextBlock] = []
         body = self.document.element.body
         for element in _body_elements(body):
             self.counter += 1
@@ -106,7 +106,7 @@ class _Reader:
             self.report.dropped.append(f"billeder: {self.images} (kun teksten importeres)")
         return blocks
 
-    def _attach_notes(self, block: Block) -> None:
+    def _attach_notes(self, block: TextBlock) -> None:
         texts = [block.text] if block.kind != "table" else [c for r in block.rows for c in r]
         for text in texts:
             for label in re.findall(r"\[\^((?:fn|en)-?\d+)\]", text):
@@ -160,7 +160,7 @@ class _Reader:
 
     # -- paragraphs ----------------------------------------------------------------------
 
-    def _paragraph(self, element: Any) -> Block | None:
+    def _paragraph(self, element: Any) -> TextBlock | None:
         props = element.find(f"{W}pPr")
         style_id = _val(props, "pStyle") if props is not None else None
         style = self.styles.get(style_id or "") or self.styles.get("Normal")
@@ -183,7 +183,7 @@ class _Reader:
         if name.lower().startswith(("toc", "indholdsfortegnelse")) and "heading" not in \
                 name.lower() and "overskrift" not in name.lower():
             line = text.replace("\t", " ..... ")
-            return Block("text", text=line, lines=[line], where=where, size=size)
+            return TextBlock("text", text=line, lines=[line], where=where, size=size)
         number = self.numbering.marker(props, style, self.styles)
         if number is not None and level > 0 and number[0][0].isdigit():
             # Word numbers the heading itself ("1." before "Godkendelse af dagsorden"):
@@ -194,8 +194,8 @@ class _Reader:
             nested = re.search(r"\s([2-9])$", name)
             if depth == 0 and nested and name.lower().startswith(("list", "liste")):
                 depth = int(nested.group(1)) - 1  # "List Bullet 2": the second level
-            return Block("item", text=text.strip(), lines=[text.strip()], marker=marker,
-                         depth=depth, where=where, size=size)
+            return TextBlock("item", text=text.strip(), lines=[text.strip()], marker=marker,
+                             depth=depth, where=where, size=size)
         bullet = _TEXT_BULLET.match(text)
         if bullet and level == 0:
             marker = bullet.group("marker")
@@ -203,16 +203,16 @@ class _Reader:
                 marker = "-"
             elif marker[0].isalpha():
                 marker = marker[0] + ")"
-            return Block("item", text=bullet.group("text").strip(),
-                         lines=[bullet.group("text").strip()], marker=marker, where=where,
-                         size=size)
+            return TextBlock("item", text=bullet.group("text").strip(),
+                             lines=[bullet.group("text").strip()], marker=marker, where=where,
+                             size=size)
         if "\t" in text and level == 0:
             lines = [text]
             text = re.sub(r"\s*\t\s*", " ", text)
-            return Block("text", text=text.strip(), lines=lines, bold=bold, italic=italic,
-                         size=size, where=where)
-        return Block("text", text=text.strip(), lines=[text.strip()], level=level,
-                     bold=bold or level > 0, italic=italic, size=size, where=where)
+            return TextBlock("text", text=text.strip(), lines=lines, bold=bold, italic=italic,
+                             size=size, where=where)
+        return TextBlock("text", text=text.strip(), lines=[text.strip()], level=level,
+                         bold=bold or level > 0, italic=italic, size=size, where=where)
 
     def _level(self, props: Any, style: Any, name: str) -> int:
         if name.lower() in ("title", "titel"):
@@ -307,7 +307,7 @@ class _Reader:
 
     # -- tables --------------------------------------------------------------------------
 
-    def _table(self, element: Any) -> Block | None:
+    def _table(self, element: Any) -> TextBlock | None:
         grid: list[list[str]] = []
         bold_rows: list[bool] = []
         aligns: list[list[str]] = []
@@ -370,8 +370,8 @@ class _Reader:
         for column in range(width):
             votes = [r[column] for r in body if column < len(r) and r[column] != "?"]
             align.append(Counter(votes).most_common(1)[0][0] if votes else "")
-        return Block("table", rows=grid, header=header, align=align,
-                     where=f"afsnit {self.counter}")
+        return TextBlock("table", rows=grid, header=header, align=align,
+                         where=f"afsnit {self.counter}")
 
 
 class _Numbering:

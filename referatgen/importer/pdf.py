@@ -18,9 +18,9 @@ from typing import Any
 
 from ..diagnostics import ReferatgenError
 from .blocks import (
-    Block,
+    ReadSource,
     Report,
-    Source,
+    TextBlock,
     escape_inline,
     join_runs,
     plain_text,
@@ -74,10 +74,10 @@ class _Table:
     page: int
     top: float
     bottom: float
-    block: Block
+    block: TextBlock
 
 
-def read_pdf(path: Path, report: Report) -> Source:
+def read_pdf(path: Path, report: Report) -> ReadSource:
     import pdfplumber
 
     try:
@@ -109,7 +109,7 @@ def read_pdf(path: Path, report: Report) -> Source:
         report.dropped.append(f"billeder: {reader.images} (kun teksten importeres)")
     if reader.turned:
         report.dropped.append(f"lodret eller skrå tekst: {reader.turned} tegn (fx margennoter)")
-    return Source(blocks, marked=True, levels=reader.tagged_headings)
+    return ReadSource(blocks, marked=True, levels=reader.tagged_headings)
 
 
 class _Reader:
@@ -234,15 +234,15 @@ class _Reader:
                     # Cells that fill the column say nothing; numbers stand to the right.
                     cells = [r[column] for r in (grid[1:] if header else grid)]
                     align.append("right" if numeric_column(cells) else "")
-            block = Block("table", rows=grid, header=header, align=align,
-                          where=f"side {number}")
+            block = TextBlock("table", rows=grid, header=header, align=align,
+                              where=f"side {number}")
             x0, top, x1, bottom = (float(v) for v in table.bbox)
             out.append(((x0 - 1, top - 1, x1 + 1, bottom + 1), _Table(number, top, bottom, block)))
         return out
 
     # -- the document --------------------------------------------------------------------
 
-    def finish(self) -> list[Block]:
+    def finish(self) -> list[TextBlock]:
         if not self.lines and not self.tables:
             return []
         body = _body_size(self.lines)
@@ -326,10 +326,10 @@ class _Reader:
             merged.append(item)
         return merged
 
-    def _blocks(self, items: list[_Line | _Table], body: float) -> list[Block]:
+    def _blocks(self, items: list[_Line | _Table], body: float) -> list[TextBlock]:
         leading = _leading(self.lines, body)
-        blocks: list[Block] = []
-        current: Block | None = None
+        blocks: list[TextBlock] = []
+        current: TextBlock | None = None
         last: _Line | None = None
         markers: list[float] = []  # x of the markers of the open lists, outermost first
 
@@ -362,10 +362,10 @@ class _Reader:
                     current = _item_block(line, len(markers) - 1)
                 else:
                     markers.clear()
-                    current = Block("text", text=_own(line).replace("\t", " "),
-                                    lines=[_own(line)], bold=line.bold, italic=line.italic,
-                                    size=line.size, level=line.heading,
-                                    where=f"side {line.page}")
+                    current = TextBlock("text", text=_own(line).replace("\t", " "),
+                                        lines=[_own(line)], bold=line.bold, italic=line.italic,
+                                        size=line.size, level=line.heading,
+                                        where=f"side {line.page}")
                 current.page_start = new_page
             else:
                 assert current is not None
@@ -377,7 +377,7 @@ class _Reader:
             self._attach_notes(block)
         return _join_pages(blocks)
 
-    def _starts_block(self, line: _Line, last: _Line | None, current: Block,
+    def _starts_block(self, line: _Line, last: _Line | None, current: TextBlock,
                       leading: float) -> bool:
         if last is None or line.page != last.page:
             return True  # joined again later if the page break cut a paragraph
@@ -397,7 +397,7 @@ class _Reader:
             return True
         return abs(line.x0 - last.x0) > 6.0
 
-    def _attach_notes(self, block: Block) -> None:
+    def _attach_notes(self, block: TextBlock) -> None:
         texts = [block.text] if block.kind != "table" else [c for r in block.rows for c in r]
         for text in texts:
             for label in re.findall(r"\[\^([^\]]+)\]", text):
@@ -415,18 +415,18 @@ def _own(line: _Line) -> str:
     return line.bare if line.bold else line.text
 
 
-def _item_block(line: _Line, depth: int) -> Block:
+def _item_block(line: _Line, depth: int) -> TextBlock:
     marker = line.marker
     if not (marker[0].isdigit() or marker[0].isalpha()):
         marker = "-"
     elif marker[0].isalpha():
         marker = marker[0] + ")"
-    return Block("item", text=line.rest, lines=[line.rest], marker=marker, depth=depth,
-                 indent=line.text_x0, where=f"side {line.page}", bold=line.bold,
-                 italic=line.italic, size=line.size)
+    return TextBlock("item", text=line.rest, lines=[line.rest], marker=marker, depth=depth,
+                     indent=line.text_x0, where=f"side {line.page}", bold=line.bold,
+                     italic=line.italic, size=line.size)
 
 
-def _page_of(block: Block) -> int:
+def _page_of(block: TextBlock) -> int:
     match = re.match(r"side (\d+)", block.where)
     return int(match.group(1)) if match else 0
 
@@ -656,9 +656,9 @@ def _leading(lines: list[_Line], body: float) -> float:
     return pitch * 10.0 / body
 
 
-def _join_pages(blocks: list[Block]) -> list[Block]:
+def _join_pages(blocks: list[TextBlock]) -> list[TextBlock]:
     """A paragraph or list item that a page break cut in two becomes one again."""
-    out: list[Block] = []
+    out: list[TextBlock] = []
     for block in blocks:
         previous = out[-1] if out else None
         if previous is not None and block.page_start and block.kind == "text" \
@@ -672,7 +672,7 @@ def _join_pages(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _continues(previous: Block, block: Block) -> bool:
+def _continues(previous: TextBlock, block: TextBlock) -> bool:
     last = plain_text(previous.lines[-1]) if previous.lines else previous.plain
     first = block.plain
     if not first or (previous.kind == "text" and abs(previous.size - block.size) > 0.4):

@@ -1,9 +1,10 @@
-"""What minutes look like, whoever made them: the recognisers every reader shares.
+"""What minutes look like, whoever made them: what the recognisers every reader shares.
 
-Blocks go in; a draft of the meeting comes out: the title line and the front fields, the
-table of contents (kept aside to cross-check the items), the items with their numbers,
-case numbers and closed flags, and each item's sections. Whatever cannot be placed
-stays in the nearest section and is named in the report.
+The patterns of minutes (titles, case numbers, front fields, TOC lines, section
+headings), the draft of the meeting the recognisers fill, and the structure guessed in
+plain text. The recognisers themselves, one per part of the minutes: front.py (the front
+page), contents.py (the table of contents), headings.py (item headings), sections.py
+(an item's sections, decisions and bilag); minutes.py runs them in reading order.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..meetingfile.schema import SECTION_ALIASES, SECTION_KEYS
-from ..vocabulary import CLOSED_BILAG, INTERNAL_MARK, NOT_PRESENT
-from .blocks import Block, Report, plain_text, quote
+from ..vocabulary import NOT_PRESENT
+from .blocks import Report, TextBlock, plain_text
 
 #: Title of a closed item whose real title the source does not give (public versions).
 UNKNOWN_CLOSED_TITLE = "Lukket punkt (titlen er ikke offentliggjort)"
@@ -48,19 +49,19 @@ FRONT_LABEL = re.compile(
     re.I,
 )
 #: 'Mødeleder: ...': a field of the front page that the meeting file has no key for.
-_OTHER_LABEL = re.compile(r"^[A-ZÆØÅ][a-zæøåA-ZÆØÅ\- ]{2,24}:\s+\S")
-_TITLE = re.compile(
+OTHER_LABEL = re.compile(r"^[A-ZÆØÅ][a-zæøåA-ZÆØÅ\- ]{2,24}:\s+\S")
+TITLE = re.compile(
     r"^(?P<type>referat|dagsorden|beslutningsprotokol|protokol|beslutningsreferat)\b"
     r"(?:\s+(?:for|fra|af)\b)?\s*[:\-–]?\s*(?P<rest>.*)$",
     re.I,
 )
-_PUNKT = re.compile(r"^(?:punkt|pkt\.?)\s*(?P<n>\d{1,3})\s*(?:[:.\-–]\s*|\s+|$)(?P<title>.*)$",
+PUNKT = re.compile(r"^(?:punkt|pkt\.?)\s*(?P<n>\d{1,3})\s*(?:[:.\-–]\s*|\s+|$)(?P<title>.*)$",
                     re.I)
-_NUMBERED = re.compile(r"^(?P<n>\d{1,3})(?:\.\s*|\s+)(?P<title>\S.*)$")
-_BARE_NUMBER = re.compile(r"^(?:punkt\s*)?(?P<n>\d{1,3})\.?$", re.I)
-_CLOSED_TITLE = re.compile(
+NUMBERED = re.compile(r"^(?P<n>\d{1,3})(?:\.\s*|\s+)(?P<title>\S.*)$")
+BARE_NUMBER = re.compile(r"^(?:punkt\s*)?(?P<n>\d{1,3})\.?$", re.I)
+CLOSED_TITLE = re.compile(
     r"^(?:\(?lukket(?:\s+punkt)?\)?)(?:\s*[:\-–]\s*(?P<title>.+))?$", re.I)
-_CLOSED_SUFFIX = re.compile(r"^(?P<title>.+?)\s*[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]$", re.I)
+CLOSED_SUFFIX = re.compile(r"^(?P<title>.+?)\s*[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]$", re.I)
 _MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
     "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
@@ -71,25 +72,25 @@ _NUM_DATE = re.compile(r"\b(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>\d{4}|\d{
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 _WORD_DATE = re.compile(
     r"\b(?P<d>\d{1,2})\.?\s+(?P<m>[a-zæøå]{3,9})\.?\s+(?P<y>\d{4})\b", re.I)
-_TIME = re.compile(
+TIME = re.compile(
     r"\b(?:kl\.?|klokken)\s*(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?"
     r"(?:\s*(?:[-–]|til)\s*(?:kl\.?\s*)?(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?)?",
     re.I,
 )
-_DECISION = re.compile(
+DECISION = re.compile(
     r"^beslutning(?:en)?(?:\s+(?:i|på|fra))?(?:\s+(?P<organ>.+?))?"
     r"(?:\s*[,:]?\s+(?:den|d\.)\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}-\d{2}-\d{2}"
     r"|\d{1,2}\.?\s+[a-zæøå]+\.?\s+\d{4}))?\s*:?$",
     re.I,
 )
-_TERMINAL = re.compile(r"[.!?;:,]$")
-_NOT_PRESENT = re.compile(
+TERMINAL = re.compile(r"[.!?;:,]$")
+NOT_PRESENT_LINE = re.compile(
     rf"^{re.escape(NOT_PRESENT)}\s*:\s*(?P<names>.+?)\.?$|"
     r"^(?P<names2>.+?)\s+deltog ikke i (?:behandlingen af )?(?:dette )?punkt(?:et)?\.?$",
     re.I,
 )
-_ATTACHED = re.compile(r"\s*\(vedhæftet(?: som (?P<file>[^)]+))?\)\s*$", re.I)
-_CLOSED_BILAG = re.compile(r"\s*\(lukket bilag\)\s*$", re.I)
+ATTACHED = re.compile(r"\s*\(vedhæftet(?: som (?P<file>[^)]+))?\)\s*$", re.I)
+CLOSED_BILAG_MARK = re.compile(r"\s*\(lukket bilag\)\s*$", re.I)
 
 #: Section headings besides the keys, the schema's aliases and the styles' headings.
 EXTRA_ALIASES: dict[str, str] = {
@@ -126,7 +127,7 @@ KNOWN_AFSNIT: frozenset[str] = frozenset({
 })
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
     text = plain_text(text).strip().strip("#").strip()
     text = text.rstrip(":").strip()
     return " ".join(text.split()).lower()
@@ -152,7 +153,7 @@ _ALIASES: dict[str, str] | None = None
 _GROUPS: frozenset[str] | None = None
 
 
-def _group_headings() -> frozenset[str]:
+def group_headings() -> frozenset[str]:
     """Headings the styles print over a group of sections ("Sagsfremstilling")."""
     global _GROUPS
     if _GROUPS is None:
@@ -181,7 +182,7 @@ def _aliases() -> dict[str, str]:
 
 def heading_key(text: str, organ: str | None = None) -> str | None:
     """The section key a heading names ('BESLUTNING DIREKTIONEN DEN 30-09-2014' -> beslutning)."""
-    name = _norm(text)
+    name = norm(text)
     if not name or len(name) > 90:
         return None
     # "2.1 Baggrund": a heading numbered by the document's outline.
@@ -189,7 +190,7 @@ def heading_key(text: str, organ: str | None = None) -> str | None:
     key = _aliases().get(name)
     if key is not None:
         return key
-    decision = _DECISION.match(name)
+    decision = DECISION.match(name)
     said = decision.group("organ") if decision else None
     if decision and (decision.group("date") or (organ and said and said.lower() == organ.lower())):
         return "beslutning"
@@ -202,7 +203,7 @@ def toc_plain(line: str) -> str:
 
 
 def is_item_heading_text(text: str) -> bool:
-    match = _PUNKT.match(plain_text(text))
+    match = PUNKT.match(plain_text(text))
     return bool(match) and not TOC_LINE.match(plain_text(text))
 
 
@@ -225,7 +226,7 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-def _strip_date(text: str) -> str:
+def strip_date(text: str) -> str:
     """'Direktionen d. 05-09-2022' -> 'Direktionen'; 'Udvalget, mødet den 3. maj 2025' too."""
     for pattern in (_WORD_DATE, _ISO_DATE, _NUM_DATE):
         text = pattern.sub("", text)
@@ -244,17 +245,17 @@ def _strip_date(text: str) -> str:
 
 
 @dataclass
-class Decision:
-    blocks: list[Block]
+class DecisionDraft:
+    blocks: list[TextBlock]
     dato: dt.date | None = None
     organ: str | None = None
     heading: str = "Beslutning"
 
 
 @dataclass
-class Afsnit:
+class AfsnitDraft:
     heading: str
-    blocks: list[Block]
+    blocks: list[TextBlock]
 
 
 @dataclass
@@ -272,10 +273,10 @@ class ItemDraft:
     #: The title as the public version printed it, for a closed item.
     printed_title: str | None = None
     sagsnr: str | None = None
-    sections: dict[str, list[Block]] = field(default_factory=dict)
-    decisions: list[Decision] = field(default_factory=list)
+    sections: dict[str, list[TextBlock]] = field(default_factory=dict)
+    decisions: list[DecisionDraft] = field(default_factory=list)
     bilag: list[BilagEntry] = field(default_factory=list)
-    afsnit: list[Afsnit] = field(default_factory=list)
+    afsnit: list[AfsnitDraft] = field(default_factory=list)
     deltog_ikke: list[str] = field(default_factory=list)
     #: Section headings as printed, to recognise the house style.
     headings: list[str] = field(default_factory=list)
@@ -293,7 +294,7 @@ class TocEntry:
 
 
 @dataclass
-class Person:
+class PersonDraft:
     navn: str
     rolle: str | None = None
 
@@ -307,17 +308,17 @@ class MeetingDraft:
     sluttid: str | None = None
     sted: str | None = None
     kommune: str | None = None
-    deltagere: list[Person] = field(default_factory=list)
-    afbud: list[Person] = field(default_factory=list)
+    deltagere: list[PersonDraft] = field(default_factory=list)
+    afbud: list[PersonDraft] = field(default_factory=list)
     items: list[ItemDraft] = field(default_factory=list)
     toc: list[TocEntry] = field(default_factory=list)
     intern: bool = False
     #: Blocks found before the first item that belong nowhere (kept, reported).
-    stray: list[Block] = field(default_factory=list)
+    stray: list[TextBlock] = field(default_factory=list)
 
 
 @dataclass
-class _Heading:
+class Heading:
     index: int
     number: int
     title: str
@@ -326,626 +327,28 @@ class _Heading:
     consumed: int
 
 
-# -- the recogniser ------------------------------------------------------------------------
+@dataclass
+class Reading:
+    """What every recogniser works on: the blocks, the draft it fills, the report."""
+
+    blocks: list[TextBlock]
+    report: Report
+    #: The source marks headings itself; in plain text they are guessed.
+    marked: bool
+    #: Heading levels of the blocks can be trusted (Word styles, a tagged PDF).
+    levels: bool
+    draft: MeetingDraft = field(default_factory=MeetingDraft)
 
 
-class Recogniser:
-    """Turns blocks into a meeting draft. `levels` says whether block levels can be trusted."""
+class Part:
+    """One recogniser's share of the work, on the reading all of them share."""
 
-    def __init__(self, blocks: list[Block], report: Report, *, marked: bool,
-                 levels: bool) -> None:
-        self.blocks = [b for b in blocks if b.kind != "text" or b.plain or b.notes]
-        self.report = report
-        self.marked = marked
-        self.levels = levels
-        self.draft = MeetingDraft()
-
-    def run(self) -> MeetingDraft:
-        blocks = self.blocks
-        toc_range = self._toc_range()
-        front_end = toc_range[0] if toc_range else None
-        self._title_and_type()
-        if toc_range:
-            self._toc(blocks[toc_range[0]:toc_range[1]])
-        headings = self._item_headings(toc_range)
-        first_item = headings[0].index if headings else len(blocks)
-        if front_end is None or front_end > first_item:
-            front_end = first_item
-        self._front(blocks[:front_end])
-        for position, heading in enumerate(headings):
-            end = headings[position + 1].index if position + 1 < len(headings) else len(blocks)
-            self._item(heading, blocks[heading.index + heading.consumed:end])
-        self._closed_from_toc()
-        self._numbering()
-        return self.draft
-
-    # -- the front page ------------------------------------------------------------------
-
-    def _title_and_type(self) -> None:
-        for block in self.blocks[:12]:
-            match = _TITLE.match(block.plain) if block.kind == "text" else None
-            if match and len(block.plain) < 150:
-                self.draft.type = "dagsorden" if match.group("type").lower() == "dagsorden" \
-                    else "referat"
-                return
-
-    def _front(self, blocks: list[Block]) -> None:
-        draft = self.draft
-        label: str | None = None
-        wants_organ = False
-        for block in _field_lines(blocks):
-            plain = block.plain
-            if wants_organ and block.kind == "text" and len(plain) < 80 \
-                    and not FRONT_LABEL.match(plain):
-                # "REFERAT" on a line of its own, the body on the next.
-                draft.organ = _strip_date(plain) or None
-                draft.dato = draft.dato or parse_date(plain)
-                wants_organ = False
-                continue
-            wants_organ = False
-            if block.kind == "table" and block.rows and all(
-                    FRONT_LABEL.match(plain_text(row[0])) for row in block.rows if row[0].strip()):
-                # The front page as a table of labels and values (Word, some PDFs).
-                for row in block.rows:
-                    match = FRONT_LABEL.match(plain_text(" ".join(row)))
-                    if match:
-                        label = match.group("label").lower()
-                        self._field(label, match.group("value"), block)
-                continue
-            if block.kind != "text":
-                draft.stray.append(block)
-                continue
-            if draft.organ is None and (title := _TITLE.match(plain)) and len(plain) < 150:
-                rest = title.group("rest")
-                day = parse_date(rest)
-                if day is not None:
-                    draft.dato = draft.dato or day
-                organ = _strip_date(rest)
-                if organ:
-                    draft.organ = organ
-                else:
-                    wants_organ = True
-                label = None
-                continue
-            if plain == INTERNAL_MARK or plain.startswith("INTERNT"):
-                draft.intern = True
-                self.report.notes.append("Intern version: lukkede punkter har indhold.")
-                continue
-            if re.fullmatch(r"[\wÆØÅæøå .\-]{2,40} [Kk]ommune", plain):
-                draft.kommune = plain
-                continue
-            field_match = FRONT_LABEL.match(plain)
-            if field_match:
-                label = field_match.group("label").lower()
-                self._field(label, field_match.group("value"), block)
-                continue
-            if _OTHER_LABEL.match(plain):
-                label = None
-                draft.stray.append(block)
-                continue
-            if label in ("mødedeltagere", "deltagere", "til stede", "tilstede", "deltagende",
-                         "medlemmer", "afbud", "fraværende", "fraværende med afbud", "fravær",
-                         "ikke til stede") and len(plain) < 300:
-                self._field(label, plain, block)
-                continue
-            if draft.organ is None and len(plain) < 80 and block.is_heading_like:
-                draft.organ = _strip_date(plain) or None
-                draft.dato = draft.dato or parse_date(plain)
-                continue
-            draft.stray.append(block)
-
-    def _field(self, label: str, value: str, block: Block) -> None:
-        draft = self.draft
-        value = value.strip()
-        if label in ("mødedato", "dato", "mødetidspunkt", "tidspunkt", "tid"):
-            day = parse_date(value)
-            if day is not None:
-                if draft.dato is not None and draft.dato != day:
-                    self.report.warnings.append(
-                        f"Titlen siger {draft.dato:%d-%m-%Y}, mødedatoen {day:%d-%m-%Y}: "
-                        "mødedatoen bruges.")
-                draft.dato = day
-            time = _TIME.search(value)
-            if time:
-                draft.tid = f"{int(time.group('h')):02d}:{time.group('m') or '00'}"
-                if time.group("h2"):
-                    draft.sluttid = f"{int(time.group('h2')):02d}:{time.group('m2') or '00'}"
-            if day is None and not time:
-                self.report.unplaced.append(
-                    f"{quote(value)} ({block.where}) er ikke en dato; står ikke i mødefilen")
-        elif label in ("mødested", "mødelokale", "sted"):
-            draft.sted = f"{draft.sted} {value}".strip() if draft.sted else value
-        elif label in ("afbud", "fraværende", "fraværende med afbud", "fravær", "ikke til stede"):
-            draft.afbud += _people(value)
-        else:
-            draft.deltagere += _people(value)
-
-    # -- table of contents ---------------------------------------------------------------
-
-    def _toc_range(self) -> tuple[int, int] | None:
-        blocks = self.blocks
-        start = next((i for i, b in enumerate(blocks[:60])
-                      if b.kind == "text" and TOC_HEADING.match(b.plain)), None)
-        if start is None:
-            # No heading: two or more entry lines in a row before anything that looks like
-            # an item.
-            for i, block in enumerate(blocks[:60]):
-                if self._is_toc_block(block) and i + 1 < len(blocks) \
-                        and self._is_toc_block(blocks[i + 1]):
-                    start = i
-                    break
-            if start is None:
-                return None
-        end = start + 1
-        while end < len(blocks):
-            block = blocks[end]
-            if self._is_toc_block(block):
-                end += 1
-                continue
-            nxt = blocks[end + 1] if end + 1 < len(blocks) else None
-            if block.kind == "text" and nxt is not None and self._is_toc_block(nxt) \
-                    and len(block.plain) < 200 and not _PUNKT.match(block.plain):
-                end += 1  # a wrapped entry: its page number is on the next line
-                continue
-            break
-        return (start, end)
-
-    @staticmethod
-    def _is_toc_block(block: Block) -> bool:
-        if block.kind == "item" and block.lines:
-            return all(TOC_LINE.match(toc_plain(line)) for line in block.lines[-1:])
-        if block.kind != "text" or not block.lines:
-            return False
-        last = toc_plain(block.lines[-1])
-        return bool(TOC_LINE.match(last)) and (
-            bool(re.search(r"(\.{2,}|…|\t| {2,})\s*\d+$", block.lines[-1])) or block.level == 0)
-
-    def _toc(self, blocks: list[Block]) -> None:
-        pending = ""
-        for block in blocks:
-            if block.kind == "text" and TOC_HEADING.match(block.plain):
-                continue
-            lines = block.lines or [block.text]
-            for line in lines:
-                plain = toc_plain(line)
-                match = TOC_LINE.match(plain)
-                if not match:
-                    pending = f"{pending} {plain}".strip()
-                    continue
-                title = f"{pending} {match.group('title')}".strip().rstrip(". …")
-                pending = ""
-                raw = title = _toc_title(title)
-                closed_match = _CLOSED_TITLE.match(title) or _CLOSED_SUFFIX.match(title)
-                closed = bool(closed_match) or title == UNKNOWN_CLOSED_TITLE
-                if closed:
-                    # The entry without its mark: "Lukket: X" and "X (lukket)" are item X.
-                    title = (closed_match.group("title") or "").strip() if closed_match else ""
-                self.draft.toc.append(TocEntry(title, int(match.group("page")), closed,
-                                               block.where, raw))
-        if pending:
-            self.report.unplaced.append(
-                f"{quote(pending)} i indholdsfortegnelsen er ikke en linje med sidetal; "
-                "står ikke i mødefilen")
-
-    # -- item headings -------------------------------------------------------------------
-
-    def _item_headings(self, toc_range: tuple[int, int] | None) -> list[_Heading]:
-        blocks = self.blocks
-        toc_titles = [_norm(entry.raw) for entry in self.draft.toc]
-        found: list[_Heading] = []
-        expected: int | None = None
-        # Before and in the TOC stands only the front page; no item heading.
-        index = toc_range[1] if toc_range else 0
-        while index < len(blocks):
-            heading = self._heading_at(index, expected, toc_titles, len(found))
-            if heading is None:
-                index += 1
-                continue
-            if expected is not None and heading.number != expected:
-                self.report.warnings.append(
-                    f"Punktnummeret springer fra {expected - 1} til {heading.number} "
-                    f"({blocks[index].where}); referatgen nummererer fortløbende.")
-            found.append(heading)
-            expected = heading.number + 1
-            index += heading.consumed
-        return found
-
-    def _evidence(self, index: int, toc_titles: list[str], position: int, title: str) -> bool:
-        block = self.blocks[index]
-        if block.is_heading_like or block.page_start:
-            return True
-        if position < len(toc_titles) and toc_titles[position] and _norm(title) and (
-                toc_titles[position] == _norm(title)
-                or toc_titles[position].startswith(_norm(title))):
-            return True
-        if index + 1 < len(self.blocks):
-            nxt = self.blocks[index + 1]
-            if SAGSNR_LINE.match(nxt.plain) or heading_key(nxt.plain) is not None:
-                return True
-        return False
-
-    def _heading_at(self, index: int, expected: int | None, toc_titles: list[str],
-                    position: int) -> _Heading | None:
-        block = self.blocks[index]
-        if block.kind == "table":
-            return None
-        plain = block.plain
-        if block.kind == "item":
-            if not re.fullmatch(r"\d{1,3}[.)]", block.marker):
-                return None
-            plain = f"{block.marker[:-1]}. {plain}"
-        consumed = 1
-        number: int | None = None
-        title = ""
-        punkt = _PUNKT.match(plain)
-        if punkt and len(plain) < 400 and not TOC_LINE.match(plain):
-            number = int(punkt.group("n"))
-            title = punkt.group("title").strip()
-            if not title:
-                title_index = index + 1
-                if title_index >= len(self.blocks) or self.blocks[title_index].kind != "text":
-                    return None
-                title = self.blocks[title_index].plain
-                consumed = 2
-            ok = expected is None or number == expected or (
-                number > expected - 1 and self._evidence(index, toc_titles, position, title))
-            if not ok:
-                return None
-        else:
-            numbered = _NUMBERED.match(plain)
-            bare = _BARE_NUMBER.match(plain)
-            if numbered and len(plain) < 250 and not TOC_LINE.match(plain):
-                number = int(numbered.group("n"))
-                title = numbered.group("title").strip()
-                if title[:1].islower() or re.match(r"^\d", title):
-                    return None
-            elif bare and index + 1 < len(self.blocks) \
-                    and self.blocks[index + 1].kind == "text" \
-                    and len(self.blocks[index + 1].plain) < 250:
-                number = int(bare.group("n"))
-                title = self.blocks[index + 1].plain
-                consumed = 2
-            else:
-                return None
-            if expected is not None and number != expected:
-                return None
-            if expected is None and number > 200:
-                return None
-            evidence = self._evidence(index, toc_titles, position, title) or (
-                consumed == 2 and self._evidence(index + 1, toc_titles, position, title))
-            if not evidence:
-                return None
-        # A title that wraps onto the next line(s).
-        while index + consumed < len(self.blocks):
-            nxt = self.blocks[index + consumed]
-            if not self._continues_title(block, nxt, title, toc_titles, position):
-                break
-            title = f"{title} {nxt.plain}".strip()
-            consumed += 1
-        closed, printed = False, None
-        if title == UNKNOWN_CLOSED_TITLE:
-            return _Heading(index, number, "", True, None, consumed)
-        closed_match = _CLOSED_TITLE.match(title)
-        suffix = _CLOSED_SUFFIX.match(title)
-        if closed_match:
-            closed, printed = True, title
-            title = (closed_match.group("title") or "").strip()
-        elif suffix:
-            closed, printed = True, title
-            title = suffix.group("title").strip()
-        return _Heading(index, number, title, closed, printed, consumed)
-
-    def _continues_title(self, head: Block, nxt: Block, title: str, toc_titles: list[str],
-                         position: int) -> bool:
-        if nxt.kind != "text" or not nxt.plain or len(nxt.plain) > 150:
-            return False
-        if SAGSNR_LINE.match(nxt.plain) or heading_key(nxt.plain) is not None \
-                or _PUNKT.match(nxt.plain) or _norm(nxt.plain) == _norm(title):
-            return False
-        joined = _norm(f"{title} {nxt.plain}")
-        if position < len(toc_titles) and toc_titles[position]:
-            toc = toc_titles[position]
-            if toc == _norm(title):
-                return False
-            if toc == joined or toc.startswith(joined):
-                return True
-        same_look = (head.level == nxt.level and head.bold == nxt.bold and nxt.is_heading_like
-                     and abs(head.size - nxt.size) < 0.3 and not nxt.page_start)
-        return same_look or (nxt.plain[:1].islower() and not _TERMINAL.search(title))
-
-    # -- items ---------------------------------------------------------------------------
-
-    def _item(self, heading: _Heading, blocks: list[Block]) -> None:
-        where = self.blocks[heading.index].where
-        item = ItemDraft(heading.number, heading.title, where, heading.closed, heading.printed)
-        position = len(self.draft.items)
-        toc_title = self._toc_title_at(position)
-        rest = list(blocks)
-        # The case number right under the heading (or the second line after it).
-        for probe in range(min(2, len(rest))):
-            block = rest[probe]
-            if block.kind != "text":
-                break
-            match = SAGSNR_LINE.match(block.plain)
-            if match:
-                item.sagsnr = (match.group("labelled") or match.group("bare")).strip()
-                del rest[probe]
-                break
-            if probe == 0 and _norm(block.plain) in (_norm(heading.title), toc_title):
-                continue
-            break
-        # A mark under the heading: "Lukket punkt".
-        if rest and rest[0].kind == "text" and re.fullmatch(
-                r"\(?lukket(?: punkt)?\)?\.?", rest[0].plain, re.I):
-            item.closed = True
-            del rest[0]
-        kept: list[Block] = []
-        for block in rest:
-            if block.kind == "text" and block.plain and _norm(block.plain) in (
-                    _norm(heading.title), toc_title) and not block.notes:
-                self.report.drop("titlen gentaget i teksten", block.plain, block.where)
-                continue
-            kept.append(block)
-        self._sections(item, kept)
-        self.draft.items.append(item)
-
-    def _toc_title_at(self, position: int) -> str:
-        toc = self.draft.toc
-        return _norm(toc[position].title) if position < len(toc) else "\0"
-
-    def _section_heading(self, block: Block) -> str | None:
-        if block.kind != "text" or len(block.plain) > 120:
-            return None
-        if not (block.is_heading_like or len(block.lines) <= 1 or not self.marked):
-            return None
-        return heading_key(block.plain, self.draft.organ)
-
-    def _sections(self, item: ItemDraft, blocks: list[Block]) -> None:
-        current: list[Block] | None = None
-        current_key: str | None = None
-        current_head: Block | None = None
-        pending: list[Block] = []
-        keys = [self._section_heading(b) for b in blocks]
-        for index, block in enumerate(blocks):
-            key = keys[index]
-            if key is not None:
-                nxt_key = keys[index + 1] if index + 1 < len(keys) else "end"
-                if nxt_key is not None and key != "beslutning":
-                    # A heading with nothing under it: a group heading ("Sagsfremstilling"
-                    # over Kalundborg's parts) or an empty section.
-                    item.headings.append(block.plain)
-                    if _norm(block.plain) not in _group_headings():
-                        self.report.notes.append(
-                            f"Punkt {item.number}: overskriften '{block.plain}' ({block.where}) "
-                            "har ingen tekst og er udeladt.")
-                    continue
-                item.headings.append(block.plain)
-                current, current_key, current_head = self._open(item, key, block)
-                if pending:
-                    self._place(item, pending, key)
-                    current[:0] = pending
-                    pending = []
-                continue
-            named = _norm(block.plain) in KNOWN_AFSNIT and len(block.lines) <= 1
-            if (block.is_heading_like or named) and block.kind == "text" and (
-                    current is None or current_key == "bilag"
-                    or self._is_afsnit(block, current_head, current_key, keys[index + 1:])):
-                afsnit = Afsnit(block.text.strip(), [])
-                item.afsnit.append(afsnit)
-                item.headings.append(block.plain)
-                current, current_key, current_head = afsnit.blocks, "afsnit", block
-                if pending:
-                    self._place(item, pending, afsnit.heading)
-                    current[:0] = pending
-                    pending = []
-                continue
-            if current is None:
-                pending.append(block)
-                continue
-            if block.is_heading_like and block.kind == "text" and current_key != "bilag":
-                current.append(self._subheading(block, current_head))
-                continue
-            current.append(block)
-        if pending:
-            item.sections.setdefault("sagsfremstilling", []).extend(pending)
-            self._place(item, pending, "sagsfremstilling")
-        self._finish(item)
-
-    def _place(self, item: ItemDraft, blocks: list[Block], section: str) -> None:
-        """Text between an item's heading and its first section goes into that section."""
-        for block in blocks:
-            self.report.unplace(block.text or "tabel", block.where,
-                                f"punkt {item.number}, {section}")
-
-    def _is_afsnit(self, block: Block, section_head: Block | None, section_key: str | None,
-                   later_keys: list[str | None]) -> bool:
-        if any(k is not None and k != "bilag" for k in later_keys):
-            return False  # a later standard section follows: this is inside the current one
-        if section_head is None:
-            return True
-        if self.levels and block.level and section_head.level:
-            return block.level <= section_head.level
-        if _norm(block.plain) in KNOWN_AFSNIT:
-            return True
-        # Without levels: type larger than the section's heading is a heading of its rank.
-        return bool(section_head.size and block.size and block.size > section_head.size + 0.4)
-
-    def _subheading(self, block: Block, section_head: Block | None) -> Block:
-        level = 3
-        if self.levels and block.level and section_head is not None and section_head.level:
-            level = min(6, 3 + max(0, block.level - section_head.level - 1))
-        elif block.italic and section_head is not None and not section_head.italic \
-                and block.size and section_head.size and block.size < section_head.size:
-            level = 4
-        text = block.text.strip()
-        if block.bold and text.startswith("**") and text.endswith("**"):
-            text = text[2:-2]
-        return Block("text", text=text, lines=[text], where=block.where, notes=block.notes,
-                     subheading=level)
-
-    def _open(self, item: ItemDraft, key: str, block: Block) -> tuple[list[Block], str, Block]:
-        if key == "beslutning":
-            decision = _DECISION.match(_norm(block.plain))
-            dato = organ = None
-            if decision:
-                if decision.group("date"):
-                    dato = parse_date(decision.group("date"))
-                if decision.group("organ"):
-                    organ = decision.group("organ").strip()
-            entry = Decision([], dato, organ, block.plain)
-            item.decisions.append(entry)
-            return entry.blocks, key, block
-        if key in item.sections:
-            self.report.warnings.append(
-                f"Punkt {item.number}: afsnittet '{block.plain}' står to gange "
-                f"({block.where}); teksterne er lagt sammen.")
-            target = item.sections[key]
-            target.append(Block("text", text=plain_text(block.text), subheading=3,
-                                where=block.where))
-            return target, key, block
-        target = item.sections.setdefault(key, [])
-        return target, key, block
-
-    def _finish(self, item: ItemDraft) -> None:
-        if "bilag" in item.sections:
-            for block in item.sections.pop("bilag"):
-                self._bilag(item, block)
-        for decision in item.decisions:
-            kept: list[Block] = []
-            for block in decision.blocks:
-                match = _NOT_PRESENT.match(block.plain) if block.kind == "text" else None
-                if match:
-                    names = match.group("names") or match.group("names2") or ""
-                    item.deltog_ikke += [n.strip() for n in re.split(r",|\bog\b", names)
-                                         if n.strip()]
-                    continue
-                kept.append(block)
-            decision.blocks = kept
-        for key, blocks in list(item.sections.items()):
-            item.sections[key] = self._clean(blocks, item, key)
-            if not item.sections[key]:
-                del item.sections[key]
-        for decision in item.decisions:
-            decision.blocks = self._clean(decision.blocks, item, "beslutning")
-        for afsnit in item.afsnit:
-            afsnit.blocks = self._clean(afsnit.blocks, item, afsnit.heading)
-
-    def _clean(self, blocks: list[Block], item: ItemDraft, label: str) -> list[Block]:
-        """A lone '-' is 'nothing to add' only when it is the whole section."""
-        if len(blocks) > 1:
-            out = []
-            for block in blocks:
-                if block.kind in ("text", "item") and block.plain in ("-", "–") \
-                        and not block.subheading:
-                    self.report.drop("tomt listepunkt '-'", "-",
-                                     f"{block.where}, punkt {item.number}, {label}")
-                    continue
-                out.append(block)
-            blocks = out
-        if not self.marked:
-            blocks = guess_structure(blocks)
-        return blocks
-
-    def _bilag(self, item: ItemDraft, block: Block) -> None:
-        if block.kind == "table":
-            for row in block.rows:
-                text = " – ".join(c for c in row if c.strip())
-                if text:
-                    item.bilag.append(BilagEntry(plain_text(text)))
-            self.report.notes.append(
-                f"Punkt {item.number}: en tabel under Bilag er lavet om til bilagstitler "
-                f"({block.where}).")
-            return
-        lines = block.lines if block.kind == "text" and len(block.lines) > 1 else [block.text]
-        for line in lines:
-            title = plain_text(line).strip()
-            if not title or title in ("-", "–"):
-                continue
-            closed = False
-            attached = _ATTACHED.search(title)
-            if attached:
-                title = title[: attached.start()].strip()
-                name = attached.group("file")
-                self.report.notes.append(
-                    f"Punkt {item.number}: bilaget '{title}' var vedhæftet"
-                    f"{f' som {name}' if name else ''}; filen er ikke hentet ud, kun titlen.")
-            closed_mark = _CLOSED_BILAG.search(title)
-            if closed_mark:
-                title, closed = title[: closed_mark.start()].strip(), True
-            elif title == CLOSED_BILAG:
-                closed = True
-            item.bilag.append(BilagEntry(title, closed))
-
-    # -- afterwards ----------------------------------------------------------------------
-
-    def _closed_from_toc(self) -> None:
-        for entry, item in zip(self.draft.toc, self.draft.items, strict=False):
-            if entry.closed and not item.closed:
-                item.closed = True
-                # The heading printed the title: that is the public title it had.
-                item.printed_title = item.printed_title or item.title
-                self.report.notes.append(
-                    f"Punkt {item.number} er lukket ifølge indholdsfortegnelsen.")
-
-    def _numbering(self) -> None:
-        seen: set[int] = set()
-        for item in self.draft.items:
-            if item.number in seen:
-                self.report.warnings.append(
-                    f"Punkt {item.number} står to gange; referatgen nummererer fortløbende.")
-            seen.add(item.number)
-
-
-def _toc_title(title: str) -> str:
-    """A TOC line's title without its item number ('Punkt 3:', '14.')."""
-    punkt = _PUNKT.match(title)
-    if punkt and punkt.group("title"):
-        return punkt.group("title").strip()
-    numbered = re.match(r"^\d{1,3}[.:)]?\s+(?P<title>\S.*)$", title)
-    return numbered.group("title").strip() if numbered else title
-
-
-def _field_lines(blocks: list[Block]) -> list[Block]:
-    """Front-page blocks with one field each: 'Mødedato: ...' and 'Mødested: ...' written
-    on consecutive lines are two fields; a line without a label continues the one above."""
-    out: list[Block] = []
-    for block in blocks:
-        lines = block.lines if block.kind == "text" and len(block.lines) > 1 else []
-        if not lines or not any(FRONT_LABEL.match(plain_text(line))
-                                or _OTHER_LABEL.match(plain_text(line)) for line in lines[1:]):
-            out.append(block)
-            continue
-        parts: list[list[str]] = []
-        for line in lines:
-            if FRONT_LABEL.match(plain_text(line)) or _OTHER_LABEL.match(plain_text(line)) \
-                    or not parts:
-                parts.append([line])
-            else:
-                parts[-1].append(line)
-        for part in parts:
-            out.append(Block("text", text=" ".join(p.strip() for p in part), lines=part,
-                             where=block.where))
-    return out
-
-
-def _people(value: str) -> list[Person]:
-    value = value.strip().rstrip(".")
-    if not value or value.lower() in ("-", "ingen", "–"):
-        return []
-    parts = re.split(r",\s*|\s+og\s+|;\s*", value)
-    people: list[Person] = []
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        role = re.match(r"^(?P<name>.+?)\s*\((?P<role>[^)]+)\)$", part)
-        if role:
-            people.append(Person(role.group("name").strip(), role.group("role").strip()))
-        elif part.startswith("(") and part.endswith(")") and people:
-            people[-1].rolle = part[1:-1].strip()
-        else:
-            people.append(Person(part))
-    return people
+    def __init__(self, reading: Reading) -> None:
+        self.blocks = reading.blocks
+        self.report = reading.report
+        self.marked = reading.marked
+        self.levels = reading.levels
+        self.draft = reading.draft
 
 
 # -- plain text structure ------------------------------------------------------------------
@@ -953,11 +356,11 @@ def _people(value: str) -> list[Person]:
 _ABBREVIATION_START = re.compile(r"^[A-ZÆØÅa-zæøå]{1,4}\.(?:\s|\d)")
 
 
-def _short(block: Block) -> bool:
+def _short(block: TextBlock) -> bool:
     """A single short line without closing punctuation (a heading, a list entry)."""
     plain = block.plain
     return (block.kind == "text" and not block.subheading and 0 < len(plain) <= 90
-            and len(block.lines) <= 1 and not _TERMINAL.search(plain)
+            and len(block.lines) <= 1 and not TERMINAL.search(plain)
             and not block.notes)
 
 
@@ -968,7 +371,7 @@ _OPEN_ENDINGS = frozenset({
 })
 
 
-def _heading_shape(block: Block) -> bool:
+def _heading_shape(block: TextBlock) -> bool:
     plain = block.plain
     letters = sum(c.isalpha() for c in plain)
     last_word = plain.rsplit(" ", 1)[-1].lower()
@@ -979,7 +382,7 @@ def _heading_shape(block: Block) -> bool:
             and not re.search(r"\*\*|(?<!\*)\*(?!\*)", block.text.strip().strip("*")))
 
 
-def guess_structure(blocks: list[Block]) -> list[Block]:
+def guess_structure(blocks: list[TextBlock]) -> list[TextBlock]:
     """Headings and lists in text that marks neither: short lines between paragraphs.
 
     A short line between two paragraphs is a sub-heading; a run of short lines after a
@@ -1006,21 +409,21 @@ def guess_structure(blocks: list[Block]) -> list[Block]:
         if (intro == ":" and run >= 2) or (intro == "." and long_intro and run >= 4):
             for _ in range(run):
                 entry = out[index]
-                out[index] = Block("item", text=entry.text, lines=entry.lines, marker="-",
-                                   where=entry.where)
+                out[index] = TextBlock("item", text=entry.text, lines=entry.lines, marker="-",
+                                       where=entry.where)
                 index += 1
             continue
         nxt = out[index + 1] if index + 1 < len(out) else None
         caption = nxt is not None and index + 2 < len(out) and out[index + 2].kind == "table"
         if _heading_shape(block) and nxt is not None and (not _short(nxt) or caption) \
                 and (previous is None or not _short(previous)) and nxt.kind != "table":
-            out[index] = Block("text", text=block.text, lines=block.lines, where=block.where,
-                               subheading=3)
+            out[index] = TextBlock("text", text=block.text, lines=block.lines,
+                                   where=block.where, subheading=3)
         index += 1
     return out
 
 
-def _list_entry(block: Block, *, sentence: bool = True) -> bool:
+def _list_entry(block: TextBlock, *, sentence: bool = True) -> bool:
     """A line that can be a list entry; `sentence`: it may end a sentence with a full stop."""
     plain = block.plain
     if not (block.kind == "text" and not block.subheading and 0 < len(plain) <= 90

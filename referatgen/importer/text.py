@@ -12,7 +12,7 @@ import itertools
 import re
 from collections import Counter
 
-from .blocks import Block, Report, Source, plain_text, remove_footnote_call
+from .blocks import ReadSource, Report, TextBlock, plain_text, remove_footnote_call
 from .recognise import (
     BULLET_GLYPHS,
     FRONT_LABEL,
@@ -45,7 +45,7 @@ _TERMINAL = re.compile(r"[.!?:;)\]”\"»]$")
 _COLUMN_GAP = re.compile(r"\S(?: {3,})\S")
 
 
-def read_text(text: str, report: Report) -> Source:
+def read_text(text: str, report: Report) -> ReadSource:
     """Blocks of an extracted text. `report` learns what was left out and why."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     for char, repl in (("\u00a0", " "), ("\u00ad", ""), ("\u200b", ""), ("\u2007", " ")):
@@ -60,7 +60,7 @@ def read_text(text: str, report: Report) -> Source:
     blocks = _rejoin(reader.blocks)
     blocks = _footnotes(blocks, report)
     # Levels in extracted text are whatever the extraction made of them: not trusted.
-    return Source(blocks, marked=reader.marked, levels=False)
+    return ReadSource(blocks, marked=reader.marked, levels=False)
 
 
 def _inline_html(line: str, report: Report, number: int) -> str:
@@ -151,13 +151,13 @@ def _is_structure(text: str) -> bool:
 class _Reader:
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.blocks: list[Block] = []
+        self.blocks: list[TextBlock] = []
         self.para: list[str] = []
         self.para_start = 0
         self.table: list[list[str]] = []
         self.table_start = 0
         self.table_gap = False
-        self.item: Block | None = None
+        self.item: TextBlock | None = None
         self.indents: list[int] = []
         self.in_toc = False
         self.marked = False
@@ -167,8 +167,8 @@ class _Reader:
     def flush_para(self) -> None:
         if self.para:
             text = " ".join(part.strip() for part in self.para)
-            self.blocks.append(Block("text", text=text, lines=[p.strip() for p in self.para],
-                                     where=f"linje {self.para_start}"))
+            self.blocks.append(TextBlock("text", text=text, lines=[p.strip() for p in self.para],
+                                         where=f"linje {self.para_start}"))
         self.para = []
 
     def flush_item(self) -> None:
@@ -189,13 +189,13 @@ class _Reader:
             caption = rows[0][0].strip()
             rows = rows[1:]
         if caption is not None:
-            self.blocks.append(Block("text", text=caption, lines=[caption],
-                                     where=f"linje {self.table_start}"))
+            self.blocks.append(TextBlock("text", text=caption, lines=[caption],
+                                         where=f"linje {self.table_start}"))
         if len(rows) == 1 and sum(1 for c in rows[0] if c.strip()) <= 1:
             only = " ".join(c.strip() for c in rows[0] if c.strip())
             if only:
-                self.blocks.append(Block("text", text=only, lines=[only],
-                                         where=f"linje {self.table_start}"))
+                self.blocks.append(TextBlock("text", text=only, lines=[only],
+                                             where=f"linje {self.table_start}"))
         else:
             self.blocks.append(table_block(rows, f"linje {self.table_start}"))
         self.table = []
@@ -222,8 +222,8 @@ class _Reader:
             self.flush()
             self.in_toc = True
             level, text = self._heading(stripped)
-            self.blocks.append(Block("text", text=text, lines=[text], level=level,
-                                     where=f"linje {number}"))
+            self.blocks.append(TextBlock("text", text=text, lines=[text], level=level,
+                                         where=f"linje {number}"))
             return
         if self.in_toc:
             entry = toc_plain(stripped)
@@ -271,8 +271,8 @@ class _Reader:
             self.marked = True
             text = bold.group("text").strip()
             self.flush()
-            self.blocks.append(Block("text", text=text, lines=[text], bold=True,
-                                     where=f"linje {number}"))
+            self.blocks.append(TextBlock("text", text=text, lines=[text], bold=True,
+                                         where=f"linje {number}"))
             return
         if listed is not None:
             self._list(listed, number)
@@ -305,8 +305,8 @@ class _Reader:
         if not self.indents or indent > self.indents[-1]:
             self.indents.append(indent)
         depth = len(self.indents) - 1
-        self.item = Block("item", lines=[text], marker=marker, depth=depth,
-                          where=f"linje {number}")
+        self.item = TextBlock("item", lines=[text], marker=marker, depth=depth,
+                              where=f"linje {number}")
 
     def _heading(self, text: str) -> tuple[int, str]:
         heading = _HEADING.match(text)
@@ -323,14 +323,14 @@ class _Reader:
         if listed is not None and (listed[1] in ("-",) or _lower_after_marker(listed[2])):
             # "#### 1. drøfter og tager ..." is a list item that lost its way.
             _indent, marker, item_text = listed
-            self.blocks.append(Block("item", text=item_text, lines=[item_text], marker=marker,
-                                     where=f"linje {number}"))
+            self.blocks.append(TextBlock("item", text=item_text, lines=[item_text], marker=marker,
+                                         where=f"linje {number}"))
             return
         if plain.endswith(":") and not is_item_heading_text(plain):
-            self.blocks.append(Block("text", text=text, lines=[text], where=f"linje {number}"))
+            self.blocks.append(TextBlock("text", text=text, lines=[text], where=f"linje {number}"))
             return
-        self.blocks.append(Block("text", text=text, lines=[text], level=level, bold=bool(bold),
-                                 where=f"linje {number}"))
+        self.blocks.append(TextBlock("text", text=text, lines=[text], level=level, bold=bool(bold),
+                                     where=f"linje {number}"))
 
 
 def _starts_structure(plain: str) -> bool:
@@ -389,7 +389,7 @@ def _continues_table(line: str, table: list[list[str]]) -> bool:
     return _is_columns(line) and len(_split_columns(line)) >= 2 and len(table[0]) >= 2
 
 
-def table_block(rows: list[list[str]], where: str) -> Block:
+def table_block(rows: list[list[str]], where: str) -> TextBlock:
     """A table from rows of cells: merged continuation rows, a header, numeric columns."""
     width = max(len(r) for r in rows)
     cells = [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows]
@@ -409,7 +409,7 @@ def table_block(rows: list[list[str]], where: str) -> Block:
     body = merged[1:] if header else merged
     align = [("right" if numeric_column([r[i] for r in body]) else "")
              for i in range(len(merged[0]) if merged else 0)]
-    return Block("table", rows=merged, header=header, align=align, where=where)
+    return TextBlock("table", rows=merged, header=header, align=align, where=where)
 
 
 def _continues_row(previous: list[str], row: list[str]) -> bool:
@@ -433,9 +433,9 @@ def numeric_column(values: list[str]) -> bool:
     return bool(cells) and all(_NUMBER.match(c) for c in cells)
 
 
-def _rejoin(blocks: list[Block]) -> list[Block]:
+def _rejoin(blocks: list[TextBlock]) -> list[TextBlock]:
     """Join a paragraph the extraction broke at a line end ('... Det' + 'betyder, at ...')."""
-    out: list[Block] = []
+    out: list[TextBlock] = []
     for block in blocks:
         previous = out[-1] if out else None
         if (previous is not None and block.kind == "text" and not block.level
@@ -455,7 +455,7 @@ def _first_letter_lower(text: str) -> bool:
     return bool(text) and text[0].isalpha() and text[0].islower()
 
 
-def _footnotes(blocks: list[Block], report: Report) -> list[Block]:
+def _footnotes(blocks: list[TextBlock], report: Report) -> list[TextBlock]:
     """Footnote notes under their calls: '[^1]' with '[1] text', '*)' with '*) text'."""
     counter = itertools.count(1)
     defined: dict[str, str] = {}
@@ -463,7 +463,7 @@ def _footnotes(blocks: list[Block], report: Report) -> list[Block]:
         note = _NOTE_DEF.match(block.plain) if block.kind == "text" else None
         if note:
             defined[note.group("label")] = _NOTE_DEF.sub(r"\g<text>", block.text.strip())
-    out: list[Block] = []
+    out: list[TextBlock] = []
     for block in blocks:
         star = _STAR_NOTE.match(block.text.strip()) if block.kind == "text" else None
         if star and any(_attach_star(target, star.group("mark"), star.group("text"),
@@ -488,7 +488,7 @@ def _footnotes(blocks: list[Block], report: Report) -> list[Block]:
     return result
 
 
-def _attach_star(block: Block, mark: str, note: str, label: str) -> bool:
+def _attach_star(block: TextBlock, mark: str, note: str, label: str) -> bool:
     """Put a '*)' note's call where the mark stands in a cell or paragraph before it."""
     call = f"[^{label}]"
     if block.kind == "table":
@@ -509,7 +509,7 @@ def _attach_star(block: Block, mark: str, note: str, label: str) -> bool:
     return False
 
 
-def _calls(block: Block) -> list[str]:
+def _calls(block: TextBlock) -> list[str]:
     texts = [block.text] if block.kind != "table" else [c for r in block.rows for c in r]
     return [m.group(1) for t in texts for m in re.finditer(r"\[\^(\w+)\]", t)]
 
