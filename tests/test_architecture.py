@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "referatgen"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("referatgen._version", "referatgen._resources", "referatgen.options",
      "referatgen.diagnostics", "referatgen.vocabulary", "referatgen.dates",
-     "referatgen.commonmark"),
+     "referatgen.commonmark", "referatgen.cpr"),
     ("referatgen.meetingfile",),
     ("referatgen.model", "referatgen.styles"),
     ("referatgen.check", "referatgen.dump"),
