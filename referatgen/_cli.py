@@ -10,6 +10,7 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from ._version import __version__
 from .diagnostics import ExitCode, ReferatgenError
@@ -31,13 +32,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"referatgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+    for add in (_add_check, _add_build, _add_convert, _add_importer, _add_find, _add_new,
+                _add_schema):
+        add(sub)
+    return parser
 
+
+def _add_check(sub: Any) -> None:
     check = sub.add_parser("check", help="find fejl i mødefiler")
     check.add_argument("files", nargs="+", metavar="FIL")
     check.add_argument("--strict", action="store_true", help="advarsler giver også exit 1")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text (standard) eller json")
 
+
+def _add_build(sub: Any) -> None:
     build = sub.add_parser("build", help="lav PDF/DOCX/HTML af mødefiler")
     build.add_argument("files", nargs="+", metavar="FIL")
     build.add_argument("-o", "--output", metavar="MAPPE", help="hvor filerne skrives "
@@ -63,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="kør lokalt (standard) eller på en Dask-klynge")
     build.add_argument("--scheduler", metavar="ADRESSE", help="Dask-schedulerens adresse")
 
+
+def _add_convert(sub: Any) -> None:
     convert = sub.add_parser("convert", help="omsæt en mødefil mellem YAML og Markdown")
     convert.add_argument("file", metavar="FIL")
     convert.add_argument("--to", choices=("yaml", "md"), required=True)
@@ -70,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="målfil (standard: samme navn med ny endelse)")
     convert.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
     convert.add_argument("--schema", metavar="STI", help=SCHEMA_HELP)
+
+
+def _add_importer(sub: Any) -> None:
     importer = sub.add_parser("import", help="lav mødefiler af eksisterende referater")
     importer.add_argument("files", nargs="+", metavar="FIL")
     importer.add_argument("-o", "--output", metavar="MAPPE",
@@ -81,14 +95,45 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--force", action="store_true", help="overskriv eksisterende filer")
     importer.add_argument("--schema", metavar="STI", help=SCHEMA_HELP)
 
+
+def _add_find(sub: Any) -> None:
     find = sub.add_parser("find", help="find et sagsnummer i et bygget arkiv")
     find.add_argument("sagsnr", metavar="SAGSNR")
     find.add_argument("archive", nargs="?", default=".", metavar="ARKIV")
 
+
+def _add_new(sub: Any) -> None:
+    new = sub.add_parser("new", help="lav næste mødes fil ud fra det forrige (eller et skelet)")
+    new.add_argument("--fra", metavar="FORRIGE",
+                     help="forrige mødes fil: organ, sted, deltagere og faste punkter følger med")
+    new.add_argument("--dato", metavar="ÅÅÅÅ-MM-DD",
+                     help="mødets dato (standard: en uge efter forrige møde, eller i dag)")
+    new.add_argument("-o", "--output", metavar="FIL",
+                     help="den nye fil (standard: navn efter organ og dato, ved siden af den "
+                     "forrige); .md giver Markdown-formatet")
+
+
+def _add_schema(sub: Any) -> None:
     schema = sub.add_parser("schema", help="skriv mødefilens JSON Schema (til editorer)")
     schema.add_argument("-o", "--output", metavar="FIL",
                         help="skriv skemaet til denne fil (standard: standard-output)")
-    return parser
+
+
+#: Each subcommand and its module in commands/ (one module per subcommand).
+COMMANDS: dict[str, str] = {
+    "check": "check", "build": "build", "convert": "convert", "import": "import_",
+    "find": "find", "new": "new", "schema": "schema",
+}
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    # A command's module is imported only when it runs: `check` on every commit must not
+    # pay for the renderers' imports.
+    import importlib
+
+    module = importlib.import_module(f"{__package__}.commands.{COMMANDS[args.command]}")
+    result: int = module.run(args)
+    return result
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -98,29 +143,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
     try:
-        if args.command == "check":
-            from .commands import check
-
-            return check.run(args)
-        if args.command == "build":
-            from .commands import build
-
-            return build.run(args)
-        if args.command == "import":
-            from .commands import import_
-
-            return import_.run(args)
-        if args.command == "find":
-            from .commands import find
-
-            return find.run(args)
-        if args.command == "schema":
-            from .commands import schema
-
-            return schema.run(args)
-        from .commands import convert
-
-        return convert.run(args)
+        return _dispatch(args)
     except ReferatgenError as exc:
         print(f"referatgen: {exc}", file=sys.stderr)
         return ExitCode.PROBLEMS

@@ -107,6 +107,8 @@ class Item:
     lukket: bool = False
     offentlig_titel: str | None = None
     offentlig_titel_where: Where | None = None
+    #: A standing item, carried over by `referatgen new`; it does not print.
+    fast: bool = False
     sections: dict[str, Text] = field(default_factory=dict)
     beslutning: list[Decision] = field(default_factory=list)
     beslutning_where: Where | None = None

@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "referatgen.commonmark", "referatgen.cpr"),
     ("referatgen.meetingfile",),
     ("referatgen.model", "referatgen.styles"),
-    ("referatgen.check", "referatgen.dump"),
+    ("referatgen.check", "referatgen.dump", "referatgen.new_meeting"),
     ("referatgen.plan",),
     ("referatgen.render", "referatgen.write"),
     ("referatgen._api",),

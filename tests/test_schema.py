@@ -135,7 +135,7 @@ def test_the_derived_key_lists() -> None:
     assert schema.SECTION_KEYS == ("resume", "baggrund", "indstilling", "behandling",
                                    "beslutning", "sagsfremstilling", "økonomi", "bilag")
     assert set(schema.TEXT_SECTIONS) < set(schema.SECTION_KEYS)
-    assert schema.MD_ITEM_KEYS == ("sagsnr", "lukket", "offentlig_titel", "deltog_ikke")
+    assert schema.MD_ITEM_KEYS == ("sagsnr", "lukket", "offentlig_titel", "fast", "deltog_ikke")
 
 
 def test_schema_command_writes_the_file(tmp_path: Path) -> None:

@@ -96,6 +96,11 @@ ITEM: tuple[Key, ...] = (
     Key("offentlig_titel", "text",
         "Den offentlige titel på et lukket punkt; standard fra stilen.",
         "the public title of a closed item; default from the style", md_item_line=True),
+    Key("fast", "boolean",
+        "true: et fast punkt (fx Eventuelt), som 'referatgen new' tager med til næste "
+        "møde; trykkes ikke.",
+        "`true`: a standing item (e.g. Eventuelt) that `referatgen new` carries over to the "
+        "next meeting; not printed", md_item_line=True),
     Key("resume", "markdown", "Resumé (Markdown).", "Markdown: the summary", section=True),
     Key("baggrund", "markdown", "Sagens baggrund (Markdown).", "Markdown: the background",
         section=True),
