@@ -308,8 +308,8 @@ def test_a_full_disk_stops_the_run_with_a_clear_message(
         archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     # Workers are other processes; here the jobs run in this one, so the write can fail.
-    from referatgen import archive as batch
     from referatgen.archive import job as batch_job
+    from referatgen.archive import run as archive_run
     from referatgen.diagnostics import ReferatgenError
 
     calls: list[str] = []
@@ -329,7 +329,7 @@ def test_a_full_disk_stops_the_run_with_a_clear_message(
         def kill(self) -> None: ...
 
     monkeypatch.setattr(batch_job, "write_atomic", full)
-    monkeypatch.setattr(batch._Run, "_executor", lambda self, jobs: Serial())
+    monkeypatch.setattr(archive_run, "make_executor", lambda config, count: Serial())
     assert build(str(archive), "-o", str(tmp_path / "ud"), "--format", "html") == 1
     err = capsys.readouterr().err
     assert "No space left on device" in err and "stoppet" in err and "Traceback" not in err
@@ -337,12 +337,12 @@ def test_a_full_disk_stops_the_run_with_a_clear_message(
 
 
 def test_jobs_default_to_the_cores_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
-    from referatgen import archive as batch
+    from referatgen.archive import available_cores
 
     if not hasattr(os, "sched_getaffinity"):
         pytest.skip("os.sched_getaffinity findes ikke på denne platform")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})
-    assert batch.available_cores() == 1
+    assert available_cores() == 1
 
 
 # -- index and find -------------------------------------------------------------------
