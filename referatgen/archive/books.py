@@ -38,6 +38,8 @@ from .manifest import (
 
 #: The manifest is saved at most this often while results arrive (and always at the end).
 SAVE_INTERVAL = 1.0
+#: ... and at most one second in this many goes to saving it.
+SAVE_SHARE = 50
 
 
 class Books:
@@ -50,7 +52,7 @@ class Books:
             "code": code_fingerprint(),
             "style_path": os.environ.get("REFERATGEN_STYLE_PATH", ""),
         })
-        self._last_save = 0.0
+        self._next_save = 0.0
 
     def _load(self) -> Manifest:
         try:
@@ -100,13 +102,19 @@ class Books:
         entry.deps = result.deps
         entry.index = result.index
         self.manifest.meetings[result.rel] = entry
-        now = time.monotonic()
-        if now - self._last_save >= SAVE_INTERVAL:
-            self._last_save = now
-            try:
-                self.manifest.save()
-            except ReferatgenError as exc:
-                raise ReferatgenError(f"Manifestet kan ikke gemmes: {exc}") from exc
+        if time.monotonic() >= self._next_save:
+            self._save_now()
+
+    def _save_now(self) -> None:
+        start = time.monotonic()
+        try:
+            self.manifest.save()
+        except ReferatgenError as exc:
+            raise ReferatgenError(f"Manifestet kan ikke gemmes: {exc}") from exc
+        # A large archive's manifest takes long to write: keep that a small share of the
+        # parent's time, which it shares with the workers.
+        took = time.monotonic() - start
+        self._next_save = time.monotonic() + max(SAVE_INTERVAL, SAVE_SHARE * took)
 
     def finish(self, present: Iterable[str]) -> None:
         """Drop meetings whose file is gone, save the manifest if it changed, write the index."""
@@ -127,7 +135,7 @@ class Books:
         except OSError:
             unchanged = False
         if not unchanged:
-            self.manifest.save()
+            self.manifest.save(data)
         write_index(self.out, sort_meetings(records))
 
 

@@ -42,5 +42,5 @@ def _print_warnings(warnings: Iterable[Diagnostic]) -> None:
         print(f"  {places[0].format()}", file=sys.stderr)
         others = len({d.path for d in places[1:]} - {places[0].path})
         if others:
-            print(f"    (samme advarsel i {others} andre {'fil' if others == 1 else 'filer'})",
-                  file=sys.stderr)
+            where = "1 anden fil" if others == 1 else f"{others} andre filer"
+            print(f"    (samme advarsel i {where})", file=sys.stderr)

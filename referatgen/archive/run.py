@@ -137,7 +137,11 @@ class _Run:
         return [job for _size, job in sized]
 
     def _execute(self, jobs: list[Job], signals: StopSignals) -> None:
-        executor = make_executor(self.config, len(jobs))
+        try:
+            executor = make_executor(self.config, len(jobs))
+        except ReferatgenError as exc:  # no Dask scheduler there: nothing was built
+            self.tally.stop_for(str(exc))
+            return
         processed = 0
         with Progress(len(jobs), len(self.tally.up_to_date)) as progress:
             def stop() -> int:
@@ -147,6 +151,9 @@ class _Run:
                 for result in executor.results(jobs, stop):
                     processed += 1
                     self._record(result, progress)
+            except ReferatgenError as exc:  # workers that cannot start: keep what is done
+                executor.kill()
+                self.tally.stop_for(str(exc))
             except BaseException:
                 executor.kill()
                 raise
