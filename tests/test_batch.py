@@ -308,8 +308,8 @@ def test_a_full_disk_stops_the_run_with_a_clear_message(
         archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     # Workers are other processes; here the jobs run in this one, so the write can fail.
-    from referatgen import archive as batch
     from referatgen.archive import job as batch_job
+    from referatgen.archive import run as archive_run
     from referatgen.diagnostics import ReferatgenError
 
     calls: list[str] = []
@@ -329,7 +329,7 @@ def test_a_full_disk_stops_the_run_with_a_clear_message(
         def kill(self) -> None: ...
 
     monkeypatch.setattr(batch_job, "write_atomic", full)
-    monkeypatch.setattr(batch._Run, "_executor", lambda self, jobs: Serial())
+    monkeypatch.setattr(archive_run, "make_executor", lambda config, count: Serial())
     assert build(str(archive), "-o", str(tmp_path / "ud"), "--format", "html") == 1
     err = capsys.readouterr().err
     assert "No space left on device" in err and "stoppet" in err and "Traceback" not in err
@@ -337,12 +337,12 @@ def test_a_full_disk_stops_the_run_with_a_clear_message(
 
 
 def test_jobs_default_to_the_cores_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
-    from referatgen import archive as batch
+    from referatgen.archive import available_cores
 
     if not hasattr(os, "sched_getaffinity"):
         pytest.skip("os.sched_getaffinity findes ikke på denne platform")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})
-    assert batch.available_cores() == 1
+    assert available_cores() == 1
 
 
 # -- index and find -------------------------------------------------------------------
@@ -697,3 +697,92 @@ def test_dask_executor_gives_the_same_outputs(archive: Path, tmp_path: Path,
         index = (out / "index.json").read_text("utf-8")
         assert '"titel": "Lukket sag"' in index and '"titel": "Lukket"' not in index
         assert "Lukket sag" in (out / output_of(GOOD[1])).read_text("utf-8")
+
+
+# -- the API and its warnings ---------------------------------------------------------
+
+
+def _small_archive(root: Path, count: int) -> Path:
+    for number in range(count):
+        _copy_meeting(EXAMPLES / "kalundborg-direktionen-2022-08-29.yaml",
+                      root / f"udvalg-{number}" / f"moede-{number}.yaml")
+    return root
+
+
+def test_run_archive_takes_a_config_not_command_line_arguments(tmp_path: Path) -> None:
+    from referatgen.archive import ArchiveConfig, ArchiveSummary, run_archive
+    from referatgen.options import BuildOptions
+
+    root = _small_archive(tmp_path / "arkiv", 2)
+    config = ArchiveConfig(inputs=(str(root),), output=tmp_path / "ud", formats=("html",),
+                           options=BuildOptions.make(intern=True), jobs=1)
+    summary = run_archive(config)
+    assert isinstance(summary, ArchiveSummary)
+    assert sorted(summary.built) == [str(root / "udvalg-0" / "moede-0.yaml"),
+                                     str(root / "udvalg-1" / "moede-1.yaml")]
+    assert (summary.up_to_date, summary.failed, summary.exit_code) == ((), (), 0)
+    assert (tmp_path / "ud" / "udvalg-0" / "moede-0-intern.html").is_file()
+    assert len(run_archive(config).up_to_date) == 2
+    with pytest.raises(ValueError):
+        ArchiveConfig(inputs=(str(root),), output=tmp_path / "ud", jobs=0)
+    with pytest.raises(ValueError):
+        ArchiveConfig(inputs=(str(root),), output=tmp_path / "ud", executor="dask")
+
+
+def test_the_same_warning_from_several_meetings_prints_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from referatgen.archive import run as archive_run
+    from referatgen.diagnostics import Diagnostic
+    from referatgen.plan import Document
+    from referatgen.render import RENDERERS, Rendered
+
+    class Serial:  # the jobs in this process, where the renderer is replaced
+        def results(self, jobs: list[Job], stop: Callable[[], int]) -> Iterator[JobResult]:
+            yield from (run_job(job) for job in jobs)
+
+        def kill(self) -> None: ...
+
+    def html(document: Document, options: object) -> Rendered:
+        font = Diagnostic(document.source_name, 1, 1, "warning",
+                          "skrifttypen 'Carlito' er ikke installeret", "missing-font")
+        return Rendered(b"<!DOCTYPE html>", (font, font))
+
+    monkeypatch.setattr(archive_run, "make_executor", lambda config, count: Serial())
+    monkeypatch.setitem(RENDERERS, "html", html)
+    root = _small_archive(tmp_path / "arkiv", 3)
+    assert build(str(root), "-o", str(tmp_path / "ud"), "--format", "html") == 0
+    err = capsys.readouterr().err
+    assert err.count("skrifttypen 'Carlito' er ikke installeret") == 1
+    assert "(samme advarsel i 2 andre filer)" in err
+
+
+def test_a_pool_that_cannot_start_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import multiprocessing
+
+    from referatgen.archive.executors import local
+
+    def no_semaphores(method: str) -> object:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_semaphores)
+    root = _small_archive(tmp_path / "arkiv", 1)
+    assert build(str(root), "-o", str(tmp_path / "ud"), "--format", "html") == 1
+    err = capsys.readouterr().err
+    assert "Arbejdsprocesserne kunne ikke starte" in err and "Function not implemented" in err
+    assert "Traceback" not in err
+
+    class Started:  # what a worker that failed in its initializer leaves on the queue
+        def __init__(self) -> None:
+            self.items = [f"{local._INIT_FAILED}RuntimeError: ingen skrifttyper"]
+
+        def empty(self) -> bool:
+            return not self.items
+
+        def get(self) -> str:
+            return self.items.pop()
+
+    round_ = local._Round(None, Started(), [], 1)  # type: ignore[arg-type]
+    with pytest.raises(Exception, match="kunne ikke starte: RuntimeError: ingen skrifttyper"):
+        round_.suspects()

@@ -118,3 +118,23 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path / "htk-direktionen-2022-09-05.pdf")
     assert "Traceback" not in result.stderr
+
+
+def test_renderer_warnings_print_once_and_check_findings_are_left_to_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from referatgen.diagnostics import Diagnostic
+    from referatgen.plan import Document
+
+    def html(document: Document, options: object) -> Rendered:
+        font = Diagnostic(document.source_name, 1, 1, "warning", "skrifttypen mangler",
+                          "missing-font")
+        return Rendered(b"<!DOCTYPE html>", (font, font))
+
+    monkeypatch.setitem(RENDERERS, "html", html)
+    # This example has an item without a decision: `check` warns about it, `build` does not.
+    example = ROOT / "examples" / "htk-direktionen-2014-09-30.yaml"
+    assert run("build", str(example), "--format", "html", "-o", str(tmp_path)) == 0
+    err = capsys.readouterr().err
+    assert err.count("skrifttypen mangler [missing-font]") == 1
+    assert "missing-decision" not in err

@@ -15,8 +15,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 IGNORE_FILE = ".referatgenignore"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -89,9 +91,14 @@ class IgnoreRules:
             spec: GitIgnoreSpec | None = None
             try:
                 lines = (folder / IGNORE_FILE).read_text("utf-8", errors="replace").splitlines()
-                spec = GitIgnoreSpec.from_lines(lines)
             except OSError:
-                spec = None
+                lines = None
+            if lines is not None:
+                # Imported only when an ignore file exists: pathspec pulls in asyncio,
+                # a tenth of a second on every run of an archive without one.
+                from pathspec import GitIgnoreSpec
+
+                spec = GitIgnoreSpec.from_lines(lines)
             self._specs[folder] = spec
         return self._specs[folder]
 

@@ -16,17 +16,18 @@ import os
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._api import prepare, render_all
-from ..diagnostics import MeetingInvalid, ReferatgenError
+from ..diagnostics import Diagnostic, MeetingInvalid, ReferatgenError
 from ..options import BuildOptions
-from ..plan import Document
-from ..styles import clear_cache, search_path
 from ..write import write_atomic
 from .manifest import FileState, Hasher, deps_digest, sha256_bytes
+
+if TYPE_CHECKING:
+    from ..plan import Document
 
 #: Output names at the top of OUT that belong to the archive, not to a meeting.
 RESERVED = ("index.html", "index.json")
@@ -69,7 +70,8 @@ class JobResult:
     #: The meeting's record in index.json, without "files" (the parent adds them).
     index: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    #: Frozen dataclasses of plain fields: they pickle, so they travel back from Dask too.
+    warnings: list[Diagnostic] = field(default_factory=list)
     #: A storage problem (full disk, read-only) that stops the whole run.
     fatal: str | None = None
     seconds: float = 0.0
@@ -79,43 +81,96 @@ class JobResult:
 def run_job(job: Job) -> JobResult:
     start = time.perf_counter()
     result = JobResult(job.rel, ok=False, pid=os.getpid())
-    # Renderers warn on stderr. On a worker's main thread that is captured and returned;
-    # in a Dask worker's thread pool stderr is shared, so it goes to the worker's log.
-    capture = io.StringIO()
-    redirect = (contextlib.redirect_stderr(capture)
-                if threading.current_thread() is threading.main_thread()
-                else contextlib.nullcontext())
-    try:
-        with redirect:
+    with _printed_warnings(job, result):
+        try:
             _build(job, result)
-        result.ok = not result.errors
-    except MeetingInvalid as exc:
-        result.errors = [d.format() for d in exc.diagnostics]
-    except ReferatgenError as exc:
-        result.errors = [str(exc)]
-        cause = exc.__cause__
-        if isinstance(cause, OSError) and cause.errno in FATAL_ERRNOS:
-            result.fatal = str(exc)
-    except OSError as exc:
-        result.errors = [f"Kan ikke læse {exc.filename or job.display}: {exc.strerror}."]
-    except Exception as exc:  # a bug hit by one meeting must not stop the archive
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        result.errors = [f"intern fejl ({type(exc).__name__}: {exc}) i {frame.filename}:"
-                         f"{frame.lineno}. Det er en fejl i referatgen, ikke i filen; meld "
-                         "den til IT."]
-    result.warnings += [line for line in capture.getvalue().splitlines() if line.strip()]
+            result.ok = not result.errors
+        except MeetingInvalid as exc:
+            result.errors = [d.format() for d in exc.diagnostics]
+        except ReferatgenError as exc:
+            result.errors = [str(exc)]
+            cause = exc.__cause__
+            if isinstance(cause, OSError) and cause.errno in FATAL_ERRNOS:
+                result.fatal = str(exc)
+        except OSError as exc:
+            result.errors = [f"Kan ikke læse {exc.filename or job.display}: {exc.strerror}."]
+        except Exception as exc:  # a bug hit by one meeting must not stop the archive
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            result.errors = [f"intern fejl ({type(exc).__name__}: {exc}) i {frame.filename}:"
+                             f"{frame.lineno}. Det er en fejl i referatgen, ikke i filen; meld "
+                             "den til IT."]
     if not result.ok:
         result.outputs, result.deps, result.digest, result.index = [], {}, "", {}
     result.seconds = time.perf_counter() - start
     return result
 
 
+@contextlib.contextmanager
+def _printed_warnings(job: Job, result: JobResult) -> Iterator[None]:
+    """Lines a renderer prints become the job's warnings.
+
+    Needed only while some renderers still print their warnings instead of returning
+    them in Rendered.warnings: printed in a worker, they would cut through the progress
+    bar, once per meeting, and never reach the summary. On a Dask worker's thread pool
+    stderr is shared by concurrent jobs, so it is left alone there.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    capture = io.StringIO()
+    with contextlib.redirect_stderr(capture):
+        yield
+    for line in capture.getvalue().splitlines():
+        text = line.removeprefix("referatgen: ").removeprefix("advarsel: ").strip()
+        if text:
+            result.warnings.append(Diagnostic(job.display, 1, 1, "warning", text, "stderr"))
+
+
 def _build(job: Job, result: JobResult) -> None:
-    source = Path(job.source)
+    # The engine is imported here, not at the top: the parent imports this module for
+    # Job and JobResult and must stay light (a rerun with nothing to do builds nothing).
+    from .._api import render_all
+
     hasher = Hasher()
     # Hashed before it is read: if it changes during the build, the next run sees a
     # different hash and builds again, never the other way round.
     deps = {job.source: hasher.state(job.source)}
+    document, diagnostics = _prepare(job, hasher, deps)
+    result.warnings += [d for d in diagnostics if d.severity == "warning"]
+    for path in document.inputs:
+        deps[str(path)] = hasher.state(str(path))
+
+    rel = PurePosixPath(job.rel)
+    names = {fmt: document.output_name(fmt) for fmt in job.formats}
+    top = rel.parent == PurePosixPath(".")
+    taken = sorted(set(names.values()) & set(RESERVED)) if top else []
+    if taken:
+        result.errors.append(
+            f"{job.display}: ville skrive {', '.join(taken)}, som er arkivets indeks. "
+            "Omdøb mødefilen, eller læg den i en undermappe.")
+        return
+    # Every format is rendered before any is written: a failure leaves all old outputs.
+    rendered = render_all(document, job.formats, job.options)
+    folder = Path(job.out) / rel.parent
+    for fmt, output in rendered.items():
+        result.warnings += output.warnings
+        target = folder / names[fmt]
+        write_atomic(target, output.data)
+        st = target.stat()
+        result.outputs.append(Written(fmt, (rel.parent / names[fmt]).as_posix(),
+                                      sha256_bytes(output.data), st.st_size, st.st_mtime_ns))
+    result.deps = deps
+    result.digest = deps_digest(deps)
+    result.index = index_record(job.rel, document)
+
+
+def _prepare(job: Job, hasher: Hasher,
+             deps: dict[str, FileState]) -> tuple[Document, list[Diagnostic]]:
+    """Check and plan the meeting; add its style's folders (and rivals) to `deps`."""
+    from .._api import prepare
+    from ..styles import clear_cache, search_path
+
+    source = Path(job.source)
     document, diagnostics = prepare(source, job.options, job.display)
     styles = {str(f.resolve()): hasher.state(str(f.resolve()), folder=True)
               for f in document.style.folders}
@@ -126,9 +181,6 @@ def _build(job: Job, result: JobResult) -> None:
         clear_cache()
         document, diagnostics = prepare(source, job.options, job.display)
     _seen_styles.update(styles)
-    result.warnings += [d.format() for d in diagnostics if d.severity == "warning"]
-    for path in document.inputs:
-        deps[str(path)] = hasher.state(str(path))
     deps.update(styles)
     for folder in document.style.folders:
         # A style of the same name placed earlier on the search path later would be
@@ -136,30 +188,7 @@ def _build(job: Job, result: JobResult) -> None:
         for root in search_path():
             candidate = str((root / folder.name / "style.yaml").absolute())
             deps.setdefault(candidate, hasher.state(candidate))
-
-    rel = PurePosixPath(job.rel)
-    names = {fmt: document.output_name(fmt) for fmt in job.formats}
-    if rel.parent == PurePosixPath("."):
-        taken = sorted(set(names.values()) & set(RESERVED))
-        if taken:
-            result.errors.append(
-                f"{job.display}: ville skrive {', '.join(taken)}, som er arkivets indeks. "
-                "Omdøb mødefilen, eller læg den i en undermappe.")
-            return
-    # Every format is rendered before any is written: a failure leaves all old outputs.
-    rendered = render_all(document, job.formats, job.options)
-    folder = Path(job.out) / rel.parent
-    for fmt, output in rendered.items():
-        data = output.data
-        result.warnings += [d.format() for d in output.warnings]
-        target = folder / names[fmt]
-        write_atomic(target, data)
-        st = target.stat()
-        result.outputs.append(Written(fmt, (rel.parent / names[fmt]).as_posix(),
-                                      sha256_bytes(data), st.st_size, st.st_mtime_ns))
-    result.deps = deps
-    result.digest = deps_digest(deps)
-    result.index = index_record(job.rel, document)
+    return document, diagnostics
 
 
 def index_record(rel: str, document: Document) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -109,13 +109,27 @@ class Manifest:
         data = {
             "format": MANIFEST_FORMAT,
             "generator": f"referatgen {__version__}",
-            "meetings": {rel: asdict(entry) for rel, entry in sorted(self.meetings.items())},
+            "meetings": {rel: _plain(entry) for rel, entry in self.meetings.items()},
         }
-        return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+        # Compact: only then does json use its C encoder. The parent saves the manifest
+        # while workers build, and indented output took a tenth of a core from them.
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return (text + "\n").encode()
 
-    def save(self) -> None:
+    def save(self, data: bytes | None = None) -> None:
+        """Write the manifest (or `data`, its bytes already made)."""
         # write_atomic: a kill at any moment leaves the previous manifest or this one.
-        write_atomic(self.path, self.to_bytes())
+        write_atomic(self.path, self.to_bytes() if data is None else data)
+
+
+def _plain(entry: Entry) -> dict[str, Any]:
+    # What dataclasses.asdict gives, without its deep copies: the result is dumped at once.
+    return {
+        "source": entry.source,
+        "deps": {path: vars(state) for path, state in entry.deps.items()},
+        "outputs": {fmt: vars(state) for fmt, state in entry.outputs.items()},
+        "index": entry.index,
+    }
 
 
 def _entry(value: Mapping[str, Any]) -> Entry:
@@ -148,8 +162,13 @@ class Hasher:
 
     def state(self, path: str, known: FileState | None = None, *,
               folder: bool = False) -> FileState:
-        if path in self._memo:
-            return self._memo[path]
+        memo = self._memo.get(path)
+        if memo is not None:
+            # A style's files are hashed with its folder before they come up on their own:
+            # the same file unchanged keeps its record, so unchanged books stay unchanged.
+            if known is not None and _same_file(known, memo):
+                return known
+            return memo
         state = self._compute(Path(path), known, folder or (known is not None and known.is_dir))
         self._memo[path] = state
         return state
@@ -176,6 +195,11 @@ class Hasher:
             return FileState(None)
         return FileState(digest, False, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
                          hashed_ns)
+
+
+def _same_file(a: FileState, b: FileState) -> bool:
+    return (a.sha256, a.is_dir, a.size, a.mtime_ns, a.ctime_ns, a.ino) == \
+        (b.sha256, b.is_dir, b.size, b.mtime_ns, b.ctime_ns, b.ino)
 
 
 def _folder_digest(folder: Path, hasher: Hasher) -> str:

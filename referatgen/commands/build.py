@@ -1,7 +1,7 @@
 """`referatgen build FILE...`: check, plan and render meetings.
 
 Single files are built here, one after the other. Folders and globs (an archive) go to
-the batch runner, which adds parallel workers, incremental builds and an index.
+the archive runner, which adds parallel workers, incremental builds and an index.
 """
 
 from __future__ import annotations
@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .._api import build, parse_formats
-from ..diagnostics import MeetingInvalid, ReferatgenError
+from ..diagnostics import RULES, MeetingInvalid, ReferatgenError
 from ..options import BuildOptions
 
+if TYPE_CHECKING:
+    from ..archive import ArchiveConfig
+
 _GLOB_CHARS = set("*?[")
+EXIT_USAGE = 2
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -30,24 +34,74 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
 
 def is_batch(args: argparse.Namespace) -> bool:
     return (
-        getattr(args, "jobs", None) is not None
-        or getattr(args, "force", False)
+        args.jobs is not None
+        or args.force
         or any(Path(f).is_dir() or _GLOB_CHARS & set(f) for f in args.files)
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    if is_batch(args):
-        from ..archive import run_batch
+    from .._api import parse_formats
 
-        return run_batch(args)
     try:
         formats = parse_formats(args.format)
     except ReferatgenError as exc:
         print(f"referatgen: {exc}", file=sys.stderr)
-        return 2  # a usage error, like any other wrong option
+        return EXIT_USAGE  # a usage error, like any other wrong option
+    if is_batch(args):
+        return _run_archive(args, formats)
+    return _build_files(args, formats)
+
+
+# -- an archive -------------------------------------------------------------------------
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    if args.output is None:
+        return ("-o MAPPE mangler. En arkivkørsel (mapper, mønstre, --jobs eller --force) "
+                "skriver et spejl af mappetræet med indeks og manifest i én mappe, fx "
+                "'referatgen build møder -o arkiv' (eller '-o møder' for at lægge filerne "
+                "ved siden af mødefilerne).")
+    if args.jobs is not None and args.jobs < 1:
+        return "--jobs skal være mindst 1."
+    if args.executor == "dask" and not args.scheduler:
+        return "--executor dask kræver --scheduler ADRESSE, fx tcp://10.0.0.5:8786."
+    if args.executor != "dask" and args.scheduler:
+        return "--scheduler bruges kun sammen med --executor dask."
+    return None
+
+
+def archive_config(args: argparse.Namespace, formats: list[str]) -> ArchiveConfig:
+    from ..archive import ArchiveConfig
+
+    return ArchiveConfig(
+        inputs=tuple(args.files), output=Path(args.output), formats=tuple(formats),
+        options=options_from(args), jobs=args.jobs, force=args.force, verbose=args.verbose,
+        executor=args.executor, scheduler=args.scheduler or None,
+    )
+
+
+def _run_archive(args: argparse.Namespace, formats: list[str]) -> int:
+    from ..archive import print_summary, run_archive
+
+    problem = _usage_problem(args)
+    if problem is not None:
+        print(f"referatgen build: fejl: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    summary = run_archive(archive_config(args, formats))
+    print_summary(summary)
+    return summary.exit_code
+
+
+# -- single files -------------------------------------------------------------------------
+
+
+def _build_files(args: argparse.Namespace, formats: list[str]) -> int:
+    from .._api import build_with_warnings
+
     options = options_from(args)
     failed = False
+    printed: set[str] = set()
     for name in args.files:
         path = Path(name)
         if not path.is_file():
@@ -56,14 +110,23 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         try:
-            for written in build(path, formats, args.output, options):
-                print(written)
+            written, warnings = build_with_warnings(path, formats, args.output, options)
         except MeetingInvalid as exc:
             for diagnostic in exc.diagnostics:
                 print(diagnostic.format(), file=sys.stderr)
             print(f"referatgen: {name} blev ikke bygget: ret fejlene ovenfor.", file=sys.stderr)
             failed = True
+            continue
         except ReferatgenError as exc:
             print(f"referatgen: {name}: {exc}", file=sys.stderr)
             failed = True
+            continue
+        for target in written:
+            print(target)
+        # The file's own findings are `referatgen check`'s to report; a build adds what
+        # the renderers found, each once (the same font is missing for every format).
+        for line in (d.format() for d in warnings if d.rule not in RULES):
+            if line not in printed:
+                printed.add(line)
+                print(line, file=sys.stderr)
     return 1 if failed else 0

@@ -23,6 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.queues import SimpleQueue
 
+from ...diagnostics import ReferatgenError
 from ..job import Job, JobResult, run_job
 
 #: A meeting under way when a worker died this often fails instead of being retried.
@@ -33,15 +34,26 @@ POLL = 0.2
 IN_FLIGHT_PER_WORKER = 3
 
 _started: SimpleQueue[str] | None = None
+#: What a worker puts on the `started` queue when it cannot start, before its reason.
+_INIT_FAILED = "\0"
 
 
 def _init_worker(formats: tuple[str, ...], started: SimpleQueue[str], parent: int) -> None:
     global _started
     _started = started
-    # Ctrl-C reaches the whole process group; the parent decides: running meetings
-    # finish (and are kept), the rest is cancelled.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _watch_parent(parent)
+    try:
+        # Ctrl-C reaches the whole process group; the parent decides: running meetings
+        # finish (and are kept), the rest is cancelled.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _watch_parent(parent)
+        _import_engine(formats)
+    except BaseException as exc:
+        # The pool only learns that the worker died; the parent must be able to say why.
+        started.put(f"{_INIT_FAILED}{type(exc).__name__}: {exc}")
+        raise
+
+
+def _import_engine(formats: tuple[str, ...]) -> None:
     # The engine, imported once per worker rather than once per meeting.
     try:
         from ... import _api  # noqa: F401
@@ -80,6 +92,68 @@ def crashed(job: Job, message: str) -> JobResult:
     return JobResult(job.rel, ok=False, errors=[message])
 
 
+def cannot_start(reason: str) -> ReferatgenError:
+    return ReferatgenError(
+        f"Arbejdsprocesserne kunne ikke starte: {reason}. Tjek, at der er hukommelse og "
+        "plads i /tmp nok, og at referatgen er installeret helt (prøv 'referatgen build' "
+        "med én fil).")
+
+
+class _Round:
+    """One process pool, fed a few jobs at a time, until it finishes them or breaks."""
+
+    def __init__(self, pool: ProcessPoolExecutor, started: SimpleQueue[str], jobs: list[Job],
+                 limit: int) -> None:
+        self.pool = pool
+        self.started = started
+        self.queue = deque(jobs)
+        self.limit = limit
+        self.futures: dict[Future[JobResult], Job] = {}
+        self.waiting: set[Future[JobResult]] = set()
+        self.finished: set[str] = set()
+        self.broken = False
+
+    def feed(self) -> None:
+        while self.queue and len(self.waiting) < self.limit:
+            job = self.queue.popleft()
+            future = self.pool.submit(_run, job)
+            self.futures[future] = job
+            self.waiting.add(future)
+
+    def collect(self) -> Iterator[JobResult]:
+        """Results that came in during one short wait."""
+        done, waiting = wait(self.waiting, timeout=POLL, return_when=FIRST_COMPLETED)
+        # shutdown(cancel_futures=True) cancels without notifying waiters: wait() would
+        # report those futures as pending forever.
+        self.waiting = {f for f in waiting if not f.cancelled()}
+        for future in done:
+            if future.cancelled():
+                continue
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                self.broken = True
+                continue
+            self.finished.add(self.futures[future].rel)
+            yield result
+
+    def cancel(self) -> None:
+        self.queue.clear()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def suspects(self) -> set[str]:
+        """Meetings a worker had begun; raises when no worker ever got going."""
+        begun: set[str] = set()
+        while not self.started.empty():
+            begun.add(self.started.get())
+        failed = sorted(m[len(_INIT_FAILED):] for m in begun if m.startswith(_INIT_FAILED))
+        if failed:
+            raise cannot_start(failed[0])
+        if not begun and not self.finished:
+            raise cannot_start("de stoppede, før de byggede noget (se meddelelserne ovenfor)")
+        return begun
+
+
 class LocalPool:
     """Jobs on `workers` processes; results as they finish.
 
@@ -92,89 +166,63 @@ class LocalPool:
         self.workers = max(1, workers)
         self.formats = tuple(formats)
         self._pool: ProcessPoolExecutor | None = None
+        self._crashes: Counter[str] = Counter()
 
-    def _start(self, count: int) -> tuple[ProcessPoolExecutor, SimpleQueue[str]]:
-        context = multiprocessing.get_context("spawn")
-        started: SimpleQueue[str] = context.SimpleQueue()
-        self._pool = ProcessPoolExecutor(
-            max_workers=min(self.workers, count), mp_context=context,
-            initializer=_init_worker, initargs=(self.formats, started, os.getpid()),
-        )
-        return self._pool, started
+    def _start(self, jobs: list[Job]) -> _Round:
+        try:
+            context = multiprocessing.get_context("spawn")
+            started: SimpleQueue[str] = context.SimpleQueue()
+            self._pool = ProcessPoolExecutor(
+                max_workers=min(self.workers, len(jobs)), mp_context=context,
+                initializer=_init_worker, initargs=(self.formats, started, os.getpid()),
+            )
+        except (OSError, ValueError, NotImplementedError) as exc:  # no semaphores, no fds
+            raise cannot_start(f"{type(exc).__name__}: {exc}") from exc
+        # Only a few jobs per worker are handed to the pool at a time: waiting then costs
+        # the same for ten meetings or a hundred thousand, and a stop cancels little.
+        return _Round(self._pool, started, jobs, self.workers * IN_FLIGHT_PER_WORKER)
 
     def results(self, jobs: Sequence[Job], stop: Callable[[], int]) -> Iterator[JobResult]:
         pending = list(jobs)
-        crashes: Counter[str] = Counter()
         stopping = False
-        # Only a few jobs per worker are handed to the pool at a time: waiting then costs
-        # the same for ten meetings or a hundred thousand, and a stop cancels little.
-        limit = self.workers * IN_FLIGHT_PER_WORKER
         try:
             while pending and not stopping:
-                pool, started = self._start(len(pending))
-                queue = deque(pending)
-                pending = []
-                futures: dict[Future[JobResult], Job] = {}
-                finished: set[str] = set()
-                waiting: set[Future[JobResult]] = set()
-                broken = False
-                while queue or waiting:
-                    while queue and len(waiting) < limit and not stopping:
-                        job = queue.popleft()
-                        future = pool.submit(_run, job)
-                        futures[future] = job
-                        waiting.add(future)
-                    done, waiting = wait(waiting, timeout=POLL, return_when=FIRST_COMPLETED)
-                    # shutdown(cancel_futures=True) cancels without notifying waiters:
-                    # wait() would report those futures as pending forever.
-                    waiting = {f for f in waiting if not f.cancelled()}
-                    for future in done:
-                        if future.cancelled():
-                            continue
-                        try:
-                            result = future.result()
-                        except BrokenProcessPool:
-                            broken = True
-                            continue
-                        finished.add(futures[future].rel)
-                        yield result
+                round_ = self._start(pending)
+                while (round_.queue or round_.waiting) and not round_.broken:
+                    if not stopping:
+                        round_.feed()
+                    yield from round_.collect()
                     level = stop()
                     if level >= 2:
                         self.kill()
                         return
                     if level == 1 and not stopping:
                         stopping = True
-                        queue.clear()
-                        pool.shutdown(wait=False, cancel_futures=True)
-                    if broken:
-                        break
-                if broken:
-                    yield from self._after_crash(futures, started, finished, crashes, pending,
-                                                 stopping)
-                    pending.extend(queue)
+                        round_.cancel()
+                pending = []
+                if round_.broken:
+                    yield from self._after_crash(round_, pending, stopping)
+                    pending.extend(round_.queue)
                 self._shutdown()
         finally:
             self._shutdown()
 
-    def _after_crash(self, futures: dict[Future[JobResult], Job], started: SimpleQueue[str],
-                     finished: set[str], crashes: Counter[str], pending: list[Job],
+    def _after_crash(self, round_: _Round, pending: list[Job],
                      stopping: bool) -> Iterator[JobResult]:
         # Every unfinished future of a broken pool fails; only meetings that had started
         # (the dead worker's among them) count as suspects.
-        suspects: set[str] = set()
-        while not started.empty():
-            suspects.add(started.get())
-        for future, job in futures.items():
-            if job.rel in finished or future.cancelled():
+        suspects = round_.suspects()
+        for future, job in round_.futures.items():
+            if job.rel in round_.finished or future.cancelled():
                 continue
             if future.done() and future.exception() is None:
                 yield future.result()
                 continue
             if job.rel in suspects:
-                crashes[job.rel] += 1
-            if crashes[job.rel] >= MAX_CRASHES:
+                self._crashes[job.rel] += 1
+            if self._crashes[job.rel] >= MAX_CRASHES:
                 yield crashed(job, "Arbejdsprocessen stoppede brat, mens mødet blev bygget "
-                                   f"({crashes[job.rel]} gange), fx af for lidt hukommelse.")
+                                   f"({self._crashes[job.rel]} gange), fx af for lidt hukommelse.")
             elif not stopping:
                 pending.append(job)
 
