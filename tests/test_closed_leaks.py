@@ -249,3 +249,30 @@ def test_the_search_finds_a_leak_planted_in_a_docx_part(
                 content = content.replace(b"</Properties>", b"<Note>QxPLANTED</Note></Properties>")
             target.writestr(item, content)
     assert found_in(name, out.getvalue(), "QxPLANTED")
+
+
+@pytest.mark.slow
+@given(cases())
+def test_no_closed_item_leaks_into_a_published_archive(case: Case) -> None:
+    """The output folder of an archive build (outputs, index.html, index.json, the
+    manifest) and `find`'s answer name and fingerprint nothing of a closed item."""
+    from referatgen.archive import ArchiveConfig, run_archive
+
+    from .conftest import run_referatgen
+    from .leaks import leaks
+
+    with tempfile.TemporaryDirectory() as temp:
+        source, out = Path(temp) / "moeder", Path(temp) / "udgivet"
+        source.mkdir()
+        _write_meeting(case, source)
+        config = ArchiveConfig(inputs=(str(source),), output=out, formats=("html",),
+                               options=BuildOptions.make(som=case.kind,  # type: ignore[arg-type]
+                                                         libreoffice=False), jobs=1)
+        summary = run_archive(config)
+        assert summary.exit_code == 0 and len(summary.built) == 1, summary
+        assert (out / "index.json").is_file() and any(out.glob(".*manifest*"))
+        for field, marker in _fields(case).items():
+            assert leaks(out, marker) == [], field
+        found = run_referatgen(["find", SAGSNR[case.style], str(out)])
+        assert found.returncode == 0 and "Punkt" in found.stdout
+        assert case.marker not in found.stdout + found.stderr
