@@ -197,3 +197,20 @@ def test_complexity_rules_have_no_exceptions(option: str) -> None:
     pyproject = (PACKAGE.parent / "pyproject.toml").read_text("utf-8")
     assert "per-file-ignores" not in pyproject
     assert option in pyproject.split("[tool.ruff.lint]")[1].split("\n[")[0]
+
+
+def test_commands_return_exit_codes_by_name() -> None:
+    """Exit codes are `ExitCode` members, never bare numbers, in the command line."""
+    found = []
+    for name, path in MODULES.items():
+        if not (name.startswith("referatgen.commands") or name == "referatgen._cli"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            value = node.value if isinstance(node, ast.Return) else None
+            if isinstance(value, ast.Constant) and isinstance(value.value, int):
+                found.append(f"{name}:{node.lineno}")
+            if isinstance(value, ast.IfExp) and any(
+                    isinstance(v, ast.Constant) and isinstance(v.value, int)
+                    for v in (value.body, value.orelse)):
+                found.append(f"{name}:{node.lineno}")
+    assert found == []

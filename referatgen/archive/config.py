@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, ExitCode
 from ..options import BuildOptions
 
 ExecutorName = Literal["local", "dask"]
 
 #: Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = ExitCode.INTERRUPTED
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class ArchiveSummary:
     @property
     def exit_code(self) -> int:
         if self.fatal is not None:
-            return 1
+            return ExitCode.PROBLEMS
         if self.interrupted:
             return EXIT_INTERRUPTED
-        return 1 if self.failed else 0
+        return ExitCode.PROBLEMS if self.failed else ExitCode.OK

@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import RULES, MeetingInvalid, ReferatgenError
+from ..diagnostics import RULES, ExitCode, MeetingInvalid, ReferatgenError
 from ..options import BuildOptions
 
 if TYPE_CHECKING:
     from ..archive import ArchiveConfig
 
 _GLOB_CHARS = set("*?[")
-EXIT_USAGE = 2
+EXIT_USAGE = ExitCode.USAGE
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -129,4 +129,4 @@ def _build_files(args: argparse.Namespace, formats: list[str]) -> int:
             if line not in printed:
                 printed.add(line)
                 print(line, file=sys.stderr)
-    return 1 if failed else 0
+    return ExitCode.PROBLEMS if failed else ExitCode.OK

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..check import check_file
-from ..diagnostics import ReferatgenError
+from ..diagnostics import ExitCode, ReferatgenError
 from ..dump import dump, verify
 from ..meetingfile.nodes import Format
 
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         for diagnostic in errors:
             print(diagnostic.format(), file=sys.stderr)
         print(f"referatgen: {args.file} blev ikke omsat: ret fejlene ovenfor.", file=sys.stderr)
-        return 1
+        return ExitCode.PROBLEMS
     if target.exists() and not args.force:
         raise ReferatgenError(
             f"{target} findes allerede. Vælg et andet navn med -o, eller skriv --force for "
@@ -42,4 +42,4 @@ def run(args: argparse.Namespace) -> int:
 
     write_atomic(target, text.encode("utf-8"))
     print(target)
-    return 0
+    return ExitCode.OK

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..archive.index import load_index, sort_meetings
+from ..diagnostics import ExitCode
 
 _SEPARATORS = re.compile(r"[,;]|\s+og\s+|\s+")
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     wanted = _normal(args.sagsnr)
     if not wanted:
         print("referatgen find: fejl: skriv et sagsnummer, fx 21/24696.", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     lines: list[str] = []
     for meeting in sort_meetings(load_index(archive)):
         for item in meeting.get("punkter", []):
@@ -60,6 +61,6 @@ def run(args: argparse.Namespace) -> int:
     if not lines:
         print(f"referatgen: sagsnummeret {args.sagsnr} står ikke i {archive / 'index.json'}.",
               file=sys.stderr)
-        return 1
+        return ExitCode.PROBLEMS
     print("\n".join(lines))
-    return 0
+    return ExitCode.OK

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, ReferatgenError
+from ..diagnostics import Diagnostic, ExitCode, ReferatgenError
 from ..write import write_atomic
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         print(target)
         if errors:
             failed = True
-    return 1 if failed else 0
+    return ExitCode.PROBLEMS if failed else ExitCode.OK
 
 
 def report_lines(result: ImportResult, errors: list[Diagnostic],
