@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,21 +153,31 @@ def timed(command: Sequence[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def compare(label: str, files: Sequence[Path], runs: int, referatgen: list[str],
-            reference: list[str], ours_env: dict[str, str], ref_env: dict[str, str]) -> float:
+@dataclass(frozen=True)
+class Tool:
+    """One of the two timed programs: its command (files are appended) and environment."""
+
+    command: list[str]
+    env: dict[str, str]
+
+    def on(self, names: Sequence[str]) -> list[str]:
+        return [*self.command, *names]
+
+
+def compare(label: str, files: Sequence[Path], runs: int, ours: Tool, reference: Tool) -> float:
     names = [str(f) for f in files]
-    ours_cmd, ref_cmd = [*referatgen, *names], [*reference, *names]
+    ours_cmd, ref_cmd = ours.on(names), reference.on(names)
     # One untimed run each fills the OS file cache and writes nothing else.
-    timed(ours_cmd, ours_env)
-    timed(ref_cmd, ref_env)
-    ours: list[float] = []
-    ref: list[float] = []
+    timed(ours_cmd, ours.env)
+    timed(ref_cmd, reference.env)
+    ours_times: list[float] = []
+    ref_times: list[float] = []
     for run in range(runs):
         # Alternate who goes first so drift (thermal, other load) hits both alike.
-        pair = [(ours, ours_cmd, ours_env), (ref, ref_cmd, ref_env)]
+        pair = [(ours_times, ours_cmd, ours.env), (ref_times, ref_cmd, reference.env)]
         for sink, command, env in pair if run % 2 == 0 else reversed(pair):
             sink.append(timed(command, env))
-    ours_median, ref_median = statistics.median(ours), statistics.median(ref)
+    ours_median, ref_median = statistics.median(ours_times), statistics.median(ref_times)
     ratio = ours_median / ref_median
     print(f"{label:<46} referatgen {ours_median * 1000:8.1f} ms   "
           f"check-yaml {ref_median * 1000:8.1f} ms   ratio {ratio:5.2f}")
@@ -197,12 +208,12 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{'checkout' if args.checkout else 'installed copy, bytecode compiled'}, "
               f"{parser_of(ours_env)}; check-yaml: {parser_of(ref_env)}; "
               f"medians of {args.runs} (single) and {args.batch_runs} (batch) runs")
-        single = [compare(f"1 fil: {f.name}", [f], args.runs, referatgen, reference,
-                          ours_env, ref_env)
-                  for f in files]
+        ours = Tool(referatgen, ours_env)
+        ref = Tool(reference, ref_env)
+        single = [compare(f"1 fil: {f.name}", [f], args.runs, ours, ref) for f in files]
         batch = compare(f"{BATCH_SIZE} filer i ét kald",
                         make_batch(Path(temp) / "batch", files, BATCH_SIZE),
-                        args.batch_runs, referatgen, reference, ours_env, ref_env)
+                        args.batch_runs, ours, ref)
     worst = max(single)
     print(f"\nstørste ratio, 1 fil: {worst:.2f} (mål <= {SINGLE_TARGET})"
           f"   {BATCH_SIZE} filer: {batch:.2f} (mål <= {BATCH_TARGET})")

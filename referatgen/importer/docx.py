@@ -11,6 +11,7 @@ import re
 import statistics
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,10 @@ _HEADING_NAME = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.I)
 _TEXT_BULLET = re.compile(
     rf"^(?P<marker>[{''.join(BULLET_GLYPHS)}\-*]|\d{{1,3}}[.)]|[a-zA-Z][)])\s*\t\s*(?P<text>.*)$")
 _FALSE = ("0", "false", "off", "none")
+_FIXED_TEXT = {f"{W}tab": "\t", f"{W}noBreakHyphen": "-"}
+_NOTE_CALLS = {f"{W}footnoteReference": "fn", f"{W}endnoteReference": "en"}
+_IMAGES = (f"{W}drawing", f"{W}pict")
+_JUSTIFY = {"right": "right", "end": "right", "center": "center"}
 
 
 @dataclass
@@ -72,6 +77,7 @@ class _Reader:
         self.endnotes = self._notes("endnotes")
         self.images = 0
         self.counter = 0
+        self.tables = _Tables(self._styled_runs)
 
     # -- document ------------------------------------------------------------------------
 
@@ -250,34 +256,22 @@ class _Reader:
             current = getattr(current, "base_style", None)
         return {"bold": bool(bold), "italic": bool(italic), "size": size or 11.0}
 
+    def _styled_runs(self, paragraph: Any) -> list[_Run]:
+        """The runs of a paragraph, read against its paragraph style (or Normal)."""
+        style = (self.styles.get(_val(paragraph.find(f"{W}pPr"), "pStyle") or "")
+                 or self.styles.get("Normal"))
+        return self._runs(paragraph, self._style_run_props(style))
+
     def _runs(self, paragraph: Any, base: dict[str, Any]) -> list[_Run]:
         runs: list[_Run] = []
         for run, link in _iter_runs(paragraph, self.links):
             props = run.find(f"{W}rPr")
             bold, italic, size = self._run_props(props, base)
             for child in run:
-                tag = child.tag
-                text = ""
-                if tag == f"{W}t":
-                    text = escape_inline(child.text or "")
-                elif tag == f"{W}tab":
-                    text = "\t"
-                elif tag in (f"{W}br", f"{W}cr"):
-                    text = "" if child.get(f"{W}type") == "page" else " "
-                elif tag == f"{W}noBreakHyphen":
-                    text = "-"
-                elif tag == f"{W}sym":
-                    code = child.get(f"{W}char") or ""
-                    try:
-                        text = chr(int(code, 16))
-                    except ValueError:
-                        text = ""
-                elif tag == f"{W}footnoteReference":
-                    text = f"[^fn{child.get(f'{W}id')}]"
-                elif tag == f"{W}endnoteReference":
-                    text = f"[^en{child.get(f'{W}id')}]"
-                elif tag == f"{W}drawing" or tag == f"{W}pict":
+                if child.tag in _IMAGES:
                     self.images += 1
+                    continue
+                text = _child_text(child)
                 if text:
                     # What the paragraph style gives (a heading's weight and slant) is the
                     # style's look; only what the run adds is emphasis.
@@ -305,73 +299,116 @@ class _Reader:
             size = int(sz) / 2
         return bold, italic, size
 
-    # -- tables --------------------------------------------------------------------------
-
     def _table(self, element: Any) -> TextBlock | None:
-        grid: list[list[str]] = []
-        bold_rows: list[bool] = []
-        aligns: list[list[str]] = []
-        header_flag = False
-        for index, row in enumerate(element.findall(f"{W}tr")):
-            trpr = row.find(f"{W}trPr")
-            if index == 0 and trpr is not None and trpr.find(f"{W}tblHeader") is not None:
-                header_flag = True
-            cells: list[str] = []
-            bolds: list[bool] = []
-            row_align: list[str] = []
-            for cell in row.findall(f"{W}tc"):
-                tcpr = cell.find(f"{W}tcPr")
-                span = 1
-                merged = False
-                if tcpr is not None:
-                    grid_span = _val(tcpr, "gridSpan")
-                    span = int(grid_span) if grid_span and grid_span.isdigit() else 1
-                    vmerge = tcpr.find(f"{W}vMerge")
-                    merged = vmerge is not None and (vmerge.get(f"{W}val") or "continue") \
-                        == "continue"
-                texts: list[str] = []
-                cell_bold = True
-                cell_align = ""
-                for para in cell.iter(f"{W}p"):
-                    props = para.find(f"{W}pPr")
-                    style = self.styles.get((_val(props, "pStyle") if props is not None
-                                             else None) or "") or self.styles.get("Normal")
-                    runs = self._runs(para, self._style_run_props(style))
-                    words = [r for r in runs if any(ch.isalnum() for ch in r.text)]
-                    if words:
-                        cell_bold = cell_bold and all(r.bold or r.style_bold for r in words)
-                    texts.append(_inline(runs))
-                    jc = _val(props, "jc") if props is not None else None
-                    if jc in ("right", "end"):
-                        cell_align = "right"
-                    elif jc == "center":
-                        cell_align = "center"
-                text = " ".join(t.strip().replace("\t", " ") for t in texts if t.strip())
-                if merged:
-                    text = ""
-                cells.append(text)
-                bolds.append(cell_bold if text else True)
-                row_align.append(cell_align if text else "?")
-                for _ in range(span - 1):
-                    cells.append("")
-                    row_align.append("?")
-            grid.append(cells)
-            bold_rows.append(all(bolds) and any(c.strip() for c in cells))
-            aligns.append(row_align)
-        if not grid or not any(c.strip() for r in grid for c in r):
+        return self.tables.read(element, f"afsnit {self.counter}")
+
+
+@dataclass
+class _Cell:
+    text: str
+    bold: bool
+    #: "?" for an empty cell: it has no say in its column's alignment.
+    align: str
+    span: int
+
+
+@dataclass
+class _Row:
+    cells: list[str]
+    bold: bool
+    align: list[str]
+
+
+class _Tables:
+    """Word tables as table blocks: spans and merged cells, a header row (marked to repeat,
+    bold or empty) and each column's alignment by a vote of its cells."""
+
+    def __init__(self, styled_runs: Callable[[Any], list[_Run]]) -> None:
+        self.styled_runs = styled_runs
+
+    def read(self, element: Any, where: str) -> TextBlock | None:
+        row_elements = element.findall(f"{W}tr")
+        rows = [self._row(row) for row in row_elements]
+        if not rows or not any(c.strip() for r in rows for c in r.cells):
             return None
-        width = max(len(r) for r in grid)
-        grid = [r + [""] * (width - len(r)) for r in grid]
-        header = header_flag or bold_rows[0] or not any(c.strip() for c in grid[0])
+        width = max(len(r.cells) for r in rows)
+        grid = [r.cells + [""] * (width - len(r.cells)) for r in rows]
+        header = (_repeats_as_header(row_elements[0]) or rows[0].bold
+                  or not any(c.strip() for c in grid[0]))
         if header:
             grid[0] = [plain_bold(c) for c in grid[0]]
-        body = aligns[1:] if header else aligns
-        align = []
-        for column in range(width):
-            votes = [r[column] for r in body if column < len(r) and r[column] != "?"]
-            align.append(Counter(votes).most_common(1)[0][0] if votes else "")
-        return TextBlock("table", rows=grid, header=header, align=align,
-                         where=f"afsnit {self.counter}")
+        body = [r.align for r in (rows[1:] if header else rows)]
+        align = [_column_align(body, column) for column in range(width)]
+        return TextBlock("table", rows=grid, header=header, align=align, where=where)
+
+    def _row(self, row: Any) -> _Row:
+        cells: list[str] = []
+        bolds: list[bool] = []
+        align: list[str] = []
+        for element in row.findall(f"{W}tc"):
+            cell = self._cell(element)
+            # A cell spanning columns fills the columns it covers with empty cells.
+            cells += [cell.text] + [""] * (cell.span - 1)
+            align += [cell.align] + ["?"] * (cell.span - 1)
+            bolds.append(cell.bold)
+        return _Row(cells, all(bolds) and any(c.strip() for c in cells), align)
+
+    def _cell(self, element: Any) -> _Cell:
+        span, merged = _span(element.find(f"{W}tcPr"))
+        texts: list[str] = []
+        bold = True
+        align = ""
+        for para in element.iter(f"{W}p"):
+            runs = self.styled_runs(para)
+            words = [r for r in runs if any(ch.isalnum() for ch in r.text)]
+            if words:
+                bold = bold and all(r.bold or r.style_bold for r in words)
+            texts.append(_inline(runs))
+            align = _JUSTIFY.get(_val(para.find(f"{W}pPr"), "jc") or "", align)
+        text = " ".join(t.strip().replace("\t", " ") for t in texts if t.strip())
+        if merged:
+            text = ""
+        return _Cell(text, bold if text else True, align if text else "?", span)
+
+
+def _span(tcpr: Any) -> tuple[int, bool]:
+    """How many grid columns a cell spans, and whether it continues a vertical merge."""
+    if tcpr is None:
+        return 1, False
+    grid_span = _val(tcpr, "gridSpan")
+    span = int(grid_span) if grid_span and grid_span.isdigit() else 1
+    vmerge = tcpr.find(f"{W}vMerge")
+    merged = vmerge is not None and (vmerge.get(f"{W}val") or "continue") == "continue"
+    return span, merged
+
+
+def _repeats_as_header(row: Any) -> bool:
+    trpr = row.find(f"{W}trPr")
+    return trpr is not None and trpr.find(f"{W}tblHeader") is not None
+
+
+def _column_align(rows: list[list[str]], column: int) -> str:
+    votes = [r[column] for r in rows if column < len(r) and r[column] != "?"]
+    return Counter(votes).most_common(1)[0][0] if votes else ""
+
+
+def _child_text(child: Any) -> str:
+    """What one child element of a run prints; "" for one that prints nothing."""
+    tag = child.tag
+    if tag == f"{W}t":
+        return escape_inline(child.text or "")
+    if tag in _FIXED_TEXT:
+        return _FIXED_TEXT[tag]
+    if tag in (f"{W}br", f"{W}cr"):
+        return "" if child.get(f"{W}type") == "page" else " "
+    if tag == f"{W}sym":
+        try:
+            return chr(int(child.get(f"{W}char") or "", 16))
+        except ValueError:
+            return ""
+    if tag in _NOTE_CALLS:
+        return f"[^{_NOTE_CALLS[tag]}{child.get(f'{W}id')}]"
+    return ""
 
 
 class _Numbering:

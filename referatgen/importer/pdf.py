@@ -173,71 +173,15 @@ class _Reader:
         return levels
 
     def _tables(self, page: Any, number: int, chars: list[Char]) -> list[tuple[Box, _Table]]:
-        out: list[tuple[Box, _Table]] = []
         try:
             found = page.find_tables()
         except Exception:  # a page whose rules cannot be read has no ruled tables
-            return out
+            return []
+        out: list[tuple[Box, _Table]] = []
         for table in found:
-            rows = [row.cells for row in table.rows]
-            if not rows or max(len(r) for r in rows) < 2:
-                continue
-            grid: list[list[str]] = []
-            cell_bolds: list[list[bool]] = []
-            bold_rows: list[bool] = []
-            aligns: list[list[str]] = []
-            for row in rows:
-                texts: list[str] = []
-                bolds: list[bool] = []
-                row_bolds: list[bool] = []
-                row_align: list[str] = []
-                for cell in row:
-                    if cell is None:
-                        texts.append("")
-                        row_align.append("")
-                        row_bolds.append(False)
-                        continue
-                    inside = [c for c in chars if _in_box(c, cell)]
-                    lines = [line for g in _cluster_lines(inside)
-                             if (line := _make_line(g, number, {}, cell=True)) is not None]
-                    all_bold = bool(lines) and all(line.bold for line in lines)
-                    text = ""
-                    for line in lines:
-                        part = (line.bare if all_bold else line.text).replace("\t", " ")
-                        text = _join(text, part) if text else part
-                    texts.append(text)
-                    row_bolds.append(all_bold)
-                    if lines:
-                        bolds.append(all_bold)
-                    row_align.append(_alignment(inside, cell))
-                grid.append(texts)
-                cell_bolds.append(row_bolds)
-                bold_rows.append(bool(bolds) and all(bolds))
-                aligns.append(row_align)
-            if not any(c.strip() for r in grid for c in r):
-                continue
-            # Bold is the header row's own look; elsewhere a bold cell is emphasis.
-            for index, row_bold in enumerate(bold_rows):
-                if index > 0 or not row_bold:
-                    grid[index] = [_bold_cell(t, b) for t, b in zip(grid[index],
-                                   cell_bolds[index], strict=False)]
-            width = max(len(r) for r in grid)
-            grid = [r + [""] * (width - len(r)) for r in grid]
-            header = bold_rows[0] or not any(c.strip() for c in grid[0])
-            body = aligns[1:] if header else aligns
-            align = []
-            for column in range(width):
-                votes = [r[column] for r in body if column < len(r) and r[column] != "?"]
-                if votes:
-                    align.append(Counter(votes).most_common(1)[0][0])
-                else:
-                    # Cells that fill the column say nothing; numbers stand to the right.
-                    cells = [r[column] for r in (grid[1:] if header else grid)]
-                    align.append("right" if numeric_column(cells) else "")
-            block = TextBlock("table", rows=grid, header=header, align=align,
-                              where=f"side {number}")
-            x0, top, x1, bottom = (float(v) for v in table.bbox)
-            out.append(((x0 - 1, top - 1, x1 + 1, bottom + 1), _Table(number, top, bottom, block)))
+            ruled = _ruled_table(table, number, chars)
+            if ruled is not None:
+                out.append(ruled)
         return out
 
     # -- the document --------------------------------------------------------------------
@@ -431,6 +375,69 @@ def _page_of(block: TextBlock) -> int:
     return int(match.group(1)) if match else 0
 
 
+@dataclass
+class _CellText:
+    text: str
+    #: Every line of the cell is bold.
+    bold: bool
+    #: The cell has text; an empty cell has no say in whether its row is bold.
+    filled: bool
+    align: str
+
+
+def _ruled_table(table: Any, number: int, chars: list[Char]) -> tuple[Box, _Table] | None:
+    """A table pdfplumber found by its rules, with the box its text is to be taken from."""
+    rows = [row.cells for row in table.rows]
+    if not rows or max(len(r) for r in rows) < 2:
+        return None
+    cells = [[_cell_text(cell, number, chars) for cell in row] for row in rows]
+    grid = [[cell.text for cell in row] for row in cells]
+    if not any(c.strip() for r in grid for c in r):
+        return None
+    bold_rows = [_bold_row(row) for row in cells]
+    # Bold is the header row's own look; elsewhere a bold cell is emphasis.
+    for index, row_bold in enumerate(bold_rows):
+        if index > 0 or not row_bold:
+            grid[index] = [_bold_cell(cell.text, cell.bold) for cell in cells[index]]
+    width = max(len(r) for r in grid)
+    grid = [r + [""] * (width - len(r)) for r in grid]
+    header = bold_rows[0] or not any(c.strip() for c in grid[0])
+    aligns = [[cell.align for cell in row] for row in cells]
+    body = aligns[1:] if header else aligns
+    data = grid[1:] if header else grid
+    align = [_column_align(body, data, column) for column in range(width)]
+    block = TextBlock("table", rows=grid, header=header, align=align, where=f"side {number}")
+    x0, top, x1, bottom = (float(v) for v in table.bbox)
+    return (x0 - 1, top - 1, x1 + 1, bottom + 1), _Table(number, top, bottom, block)
+
+
+def _cell_text(cell: Box | None, number: int, chars: list[Char]) -> _CellText:
+    if cell is None:
+        return _CellText("", bold=False, filled=False, align="")
+    inside = [c for c in chars if _in_box(c, cell)]
+    lines = [line for g in _cluster_lines(inside)
+             if (line := _make_line(g, number, {}, cell=True)) is not None]
+    all_bold = bool(lines) and all(line.bold for line in lines)
+    text = ""
+    for line in lines:
+        part = (line.bare if all_bold else line.text).replace("\t", " ")
+        text = _join(text, part) if text else part
+    return _CellText(text, bold=all_bold, filled=bool(lines), align=_alignment(inside, cell))
+
+
+def _bold_row(row: list[_CellText]) -> bool:
+    bolds = [cell.bold for cell in row if cell.filled]
+    return bool(bolds) and all(bolds)
+
+
+def _column_align(aligns: list[list[str]], rows: list[list[str]], column: int) -> str:
+    votes = [r[column] for r in aligns if column < len(r) and r[column] != "?"]
+    if votes:
+        return Counter(votes).most_common(1)[0][0]
+    # Cells that fill the column say nothing; numbers stand to the right.
+    return "right" if numeric_column([r[column] for r in rows]) else ""
+
+
 def _in_box(char: Char, box: Box) -> bool:
     x0, top, x1, bottom = box
     cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
@@ -506,41 +513,10 @@ def _make_line(chars: list[Char], page: int, levels: dict[int, int],
     base = max(float(c["bottom"]) for c in letters)
     calls = {id(c) for c in letters if float(c["size"]) < size * 0.8
              and str(c["text"]).isdigit() and float(c["bottom"]) < base - 1.0}
-    segments: list[list[tuple[str, bool, bool, str]]] = [[]]
-    columns: list[float] = []
-    labels: list[str] = []
-    digits = ""
-    previous: Char | None = None
-
-    def flush_call() -> None:
-        nonlocal digits
-        if digits:
-            label = f"{page}-{digits}"
-            labels.append(label)
-            segments[-1].append((f"[^{label}]", False, False, ""))
-            digits = ""
-
+    parts = _LineParts(page, size, calls, cell)
     for char in chars:
-        text = str(char["text"])
-        if id(char) in calls:
-            digits += text
-            previous = char
-            continue
-        flush_call()
-        link = str(char.get("link", ""))
-        if previous is not None and text.strip():
-            gap = float(char["x0"]) - float(previous["x1"])
-            char_size = float(char["size"]) or size
-            if gap > char_size * 2.0 and not cell:
-                segments.append([])
-                columns.append(float(char["x0"]))
-            elif gap > char_size * 0.18 and str(previous["text"]).strip():
-                segments[-1].append((" ", False, False, link))
-        if not text.strip():
-            text = " "
-        segments[-1].append((escape_inline(text), _is_bold(char), _is_italic(char), link))
-        previous = char
-    flush_call()
+        parts.add(char)
+    parts.flush_call()
     words = [c for c in letters if str(c["text"]).isalnum() and id(c) not in calls]
     bold = bool(words) and all(_is_bold(c) for c in words)
     italic = bool(words) and all(_is_italic(c) for c in words)
@@ -549,15 +525,65 @@ def _make_line(chars: list[Char], page: int, levels: dict[int, int],
     # Headings of the fifth and sixth level are set in italics by most house styles: there
     # the slant is the heading's look, not the author's emphasis.
     own_italic = italic and heading >= 5
-    text = "\t".join(p for p in (_render(seg).strip() for seg in segments) if p)
-    bare = "\t".join(p for p in (_render(seg, bold, own_italic).strip() for seg in segments)
-                      if p)
     line = _Line(page, float(min(c["top"] for c in letters)), base, float(letters[0]["x0"]),
-                 float(max(c["x1"] for c in letters)), size, bold, italic, text,
-                 heading=heading, calls=labels, columns=columns, bare=bare)
+                 float(max(c["x1"] for c in letters)), size, bold, italic, parts.text(),
+                 heading=heading, calls=parts.labels, columns=parts.columns,
+                 bare=parts.text(bold, own_italic))
     if not cell:
         _find_marker(line, [c for c in letters if id(c) not in calls])
     return line
+
+
+class _LineParts:
+    """A line's characters as runs: parts split where a wide gap stands between them
+    (columns, except in a table cell), superscript digits as footnote calls."""
+
+    def __init__(self, page: int, size: float, calls: set[int], cell: bool) -> None:
+        self.page = page
+        self.size = size
+        self.calls = calls
+        self.cell = cell
+        self.segments: list[list[tuple[str, bool, bool, str]]] = [[]]
+        self.columns: list[float] = []
+        self.labels: list[str] = []
+        self.digits = ""
+        self.previous: Char | None = None
+
+    def add(self, char: Char) -> None:
+        text = str(char["text"])
+        if id(char) in self.calls:
+            self.digits += text
+            self.previous = char
+            return
+        self.flush_call()
+        link = str(char.get("link", ""))
+        if self.previous is not None and text.strip():
+            self._gap(self.previous, char, link)
+        if not text.strip():
+            text = " "
+        self.segments[-1].append((escape_inline(text), _is_bold(char), _is_italic(char), link))
+        self.previous = char
+
+    def _gap(self, previous: Char, char: Char, link: str) -> None:
+        gap = float(char["x0"]) - float(previous["x1"])
+        char_size = float(char["size"]) or self.size
+        if gap > char_size * 2.0 and not self.cell:
+            self.segments.append([])
+            self.columns.append(float(char["x0"]))
+        elif gap > char_size * 0.18 and str(previous["text"]).strip():
+            self.segments[-1].append((" ", False, False, link))
+
+    def flush_call(self) -> None:
+        if self.digits:
+            label = f"{self.page}-{self.digits}"
+            self.labels.append(label)
+            self.segments[-1].append((f"[^{label}]", False, False, ""))
+            self.digits = ""
+
+    def text(self, drop_bold: bool = False, drop_italic: bool = False) -> str:
+        """The parts as inline Markdown, joined by tabs."""
+        rendered = (_render(seg, drop_bold, drop_italic).strip() for seg in self.segments)
+        return "\t".join(p for p in rendered if p)
 
 
 def _render(runs: list[tuple[str, bool, bool, str]], drop_bold: bool = False,

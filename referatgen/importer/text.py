@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .blocks import ReadSource, Report, TextBlock, plain_text, remove_footnote_call
 from .recognise import (
@@ -93,23 +95,7 @@ def _page_key(line: str) -> str:
 def _furniture(lines: list[str], report: Report) -> list[bool]:
     """Which lines to keep: page stamps and running headers go, and are named."""
     keep = [True] * len(lines)
-    near_break: set[int] = set()
-    before_break: set[int] = set()
-    for index, line in enumerate(lines):
-        if "\f" in line:
-            # The lines around a form feed are where headers and footers print; the line
-            # that holds it starts the next page.
-            if line.replace("\f", "").strip():
-                near_break.add(index)
-            for step in (-1, 1):
-                seen, probe = 0, index + step
-                while 0 <= probe < len(lines) and seen < 2:
-                    if lines[probe].strip():
-                        near_break.add(probe)
-                        if step < 0:
-                            before_break.add(probe)
-                        seen += 1
-                    probe += step
+    breaks = _Breaks.find(lines)
     counts = Counter(_page_key(line) for line in lines if line.strip())
     stamps: Counter[str] = Counter()
     for index, line in enumerate(lines):
@@ -118,24 +104,72 @@ def _furniture(lines: list[str], report: Report) -> list[bool]:
             if "\f" in line:
                 lines[index] = ""
             continue
-        key = _page_key(line)
-        if PAGE_STAMP.match(stripped):
+        name = _furniture_name(stripped, counts[_page_key(line)], breaks, index)
+        if name is not None:
             keep[index] = False
-            stamps["sidetal"] += 1
-            continue
+            stamps[name] += 1
+    _report_furniture(stamps, report)
+    return keep
+
+
+@dataclass
+class _Breaks:
+    """The lines next to the page breaks (form feeds): where headers and footers print."""
+
+    near: set[int] = field(default_factory=set)
+    before: set[int] = field(default_factory=set)
+
+    @classmethod
+    def find(cls, lines: list[str]) -> _Breaks:
+        breaks = cls()
+        for index, line in enumerate(lines):
+            if "\f" not in line:
+                continue
+            # The lines around a form feed are where headers and footers print; the line
+            # that holds it starts the next page.
+            if line.replace("\f", "").strip():
+                breaks.near.add(index)
+            breaks._mark(lines, index, -1)
+            breaks._mark(lines, index, 1)
+        return breaks
+
+    def _mark(self, lines: list[str], index: int, step: int) -> None:
+        """The two non-blank lines from the break at `index` in direction `step`."""
+        seen, probe = 0, index + step
+        while 0 <= probe < len(lines) and seen < 2:
+            if lines[probe].strip():
+                self.near.add(probe)
+                if step < 0:
+                    self.before.add(probe)
+                seen += 1
+            probe += step
+
+    def holds(self, index: int, bare: bool) -> bool:
         # A bare number is a page number at a page's foot, but an item's number at its top.
-        bare = re.fullmatch(r"\d{1,4}", stripped) is not None
-        repeated = counts[key] >= 2 and index in (before_break if bare else near_break)
-        header_like = (counts[key] >= 3 and len(stripped) <= 80 and _looks_like_header(stripped))
-        if (repeated or header_like) and not _is_structure(stripped):
-            keep[index] = False
-            stamps[stripped] += 1
+        return index in (self.before if bare else self.near)
+
+
+def _furniture_name(stripped: str, count: int, breaks: _Breaks, index: int) -> str | None:
+    """The name a page stamp or running header is reported under; None for a line to keep."""
+    if PAGE_STAMP.match(stripped):
+        return _PAGE_NUMBERS
+    bare = re.fullmatch(r"\d{1,4}", stripped) is not None
+    repeated = count >= 2 and breaks.holds(index, bare)
+    header_like = (count >= 3 and len(stripped) <= 80 and _looks_like_header(stripped))
+    if (repeated or header_like) and not _is_structure(stripped):
+        return stripped
+    return None
+
+
+_PAGE_NUMBERS = "sidetal"
+
+
+def _report_furniture(stamps: Counter[str], report: Report) -> None:
     for text, count in stamps.items():
-        if text == "sidetal":
+        if text == _PAGE_NUMBERS:
             report.dropped.append(f"sidetal ('Side N af M' o.l.): {count} linjer")
         else:
             report.dropped.append(f"sidehoved/sidefod '{text}': {count} gange")
-    return keep
 
 
 def _looks_like_header(text: str) -> bool:
@@ -146,6 +180,22 @@ def _looks_like_header(text: str) -> bool:
 def _is_structure(text: str) -> bool:
     return (heading_key(text) is not None or is_item_heading_text(text)
             or SAGSNR_LINE.match(text) is not None)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A non-blank line and the readings of it the reader's steps ask for."""
+
+    text: str
+    number: int
+    stripped: str
+    plain: str
+    listed: tuple[int, str, str] | None
+
+    @classmethod
+    def read(cls, text: str, number: int) -> _Line:
+        stripped = text.strip()
+        return cls(text, number, stripped, plain_text(stripped), _list_item(text))
 
 
 class _Reader:
@@ -161,6 +211,11 @@ class _Reader:
         self.indents: list[int] = []
         self.in_toc = False
         self.marked = False
+        self.steps: tuple[Callable[[_Line], bool], ...] = (
+            self._toc_heading, self._toc_entry, self._tab_bullet, self._tab_row,
+            self._table_continues, self._heading_line, self._bold_line, self._list_line,
+            self._column_row,
+        )
 
     # -- flushing ------------------------------------------------------------------------
 
@@ -211,87 +266,125 @@ class _Reader:
     def feed(self, raw: str, number: int) -> None:
         line = raw.rstrip()
         if not line.strip():
-            self.flush_para()
-            self.flush_item()
-            if self.table:
-                self.table_gap = True
+            self._blank()
             return
-        stripped = line.strip()
-        plain = plain_text(stripped)
-        if TOC_HEADING.match(plain_text(self._heading(stripped)[1])):
-            self.flush()
-            self.in_toc = True
-            level, text = self._heading(stripped)
-            self.blocks.append(TextBlock("text", text=text, lines=[text], level=level,
-                                         where=f"linje {number}"))
-            return
-        if self.in_toc:
-            entry = toc_plain(stripped)
-            if TOC_LINE.match(entry) or (self.para and not is_item_heading_text(plain)):
-                # Each entry is its own block; a wrapped title joins its page number line.
-                self.flush_item()
-                line_text = stripped.replace("\t", " ..... ")
-                if self.para and not TOC_LINE.match(toc_plain(self.para[-1])):
-                    self.para.append(line_text)
-                else:
-                    self.flush_para()
-                    self.para = [line_text]
-                    self.para_start = number
-                if TOC_LINE.match(entry):
-                    self.flush_para()
+        current = _Line.read(line, number)
+        # The first step that takes the line has it; the order is the order of precedence.
+        for step in self.steps:
+            if step(current):
                 return
-            self.in_toc = False
-        listed = _list_item(line)
-        if listed is not None and line.count("\t") == 1 and re.match(r"^\s*\S{1,4}\t", line):
-            # "\uf0b7<tab>text": Word's bullet and the tab after it, not a table row.
-            self._list(listed, number)
-            return
-        if "\t" in line and not TOC_LINE.match(plain):
-            self.flush_para()
-            self.flush_item()
-            if not self.table:
-                self.table_start = number
-            self.table.append(line.split("\t"))
-            self.table_gap = False
-            return
+        self._text(current)
+
+    def _blank(self) -> None:
+        self.flush_para()
+        self.flush_item()
         if self.table:
-            if self.table_gap or not _continues_table(line, self.table):
-                self.flush_table()
-            else:
-                self.table.append(_split_columns(line))
-                return
-        heading = _HEADING.match(line)
-        if heading:
-            self.marked = True
-            self.flush()
-            self._marked_heading(len(heading.group(1)), heading.group(2), number)
-            return
-        bold = _BOLD_LINE.match(line)
-        if bold and not self.para and self.item is None:
-            self.marked = True
-            text = bold.group("text").strip()
-            self.flush()
-            self.blocks.append(TextBlock("text", text=text, lines=[text], bold=True,
-                                         where=f"linje {number}"))
-            return
-        if listed is not None:
-            self._list(listed, number)
-            return
-        if _is_columns(line) and not FRONT_LABEL.match(plain):
+            self.table_gap = True
+
+    def _toc_heading(self, line: _Line) -> bool:
+        level, text = self._heading(line.stripped)
+        if not TOC_HEADING.match(plain_text(text)):
+            return False
+        self.flush()
+        self.in_toc = True
+        self.blocks.append(TextBlock("text", text=text, lines=[text], level=level,
+                                     where=f"linje {line.number}"))
+        return True
+
+    def _toc_entry(self, line: _Line) -> bool:
+        if not self.in_toc:
+            return False
+        entry = toc_plain(line.stripped)
+        if not (TOC_LINE.match(entry) or (self.para and not is_item_heading_text(line.plain))):
+            self.in_toc = False
+            return False
+        # Each entry is its own block; a wrapped title joins its page number line.
+        self.flush_item()
+        line_text = line.stripped.replace("\t", " ..... ")
+        if self.para and not TOC_LINE.match(toc_plain(self.para[-1])):
+            self.para.append(line_text)
+        else:
             self.flush_para()
-            self.flush_item()
-            self.table_start = number
-            self.table.append(_split_columns(line))
-            return
+            self.para = [line_text]
+            self.para_start = line.number
+        if TOC_LINE.match(entry):
+            self.flush_para()
+        return True
+
+    def _tab_bullet(self, line: _Line) -> bool:
+        # "\uf0b7<tab>text": Word's bullet and the tab after it, not a table row.
+        if (line.listed is None or line.text.count("\t") != 1
+                or not re.match(r"^\s*\S{1,4}\t", line.text)):
+            return False
+        self._list(line.listed, line.number)
+        return True
+
+    def _tab_row(self, line: _Line) -> bool:
+        if "\t" not in line.text or TOC_LINE.match(line.plain):
+            return False
+        self.flush_para()
+        self.flush_item()
+        if not self.table:
+            self.table_start = line.number
+        self.table.append(line.text.split("\t"))
+        self.table_gap = False
+        return True
+
+    def _table_continues(self, line: _Line) -> bool:
+        if not self.table:
+            return False
+        if self.table_gap or not _continues_table(line.text, self.table):
+            self.flush_table()
+            return False
+        self.table.append(_split_columns(line.text))
+        return True
+
+    def _heading_line(self, line: _Line) -> bool:
+        heading = _HEADING.match(line.text)
+        if not heading:
+            return False
+        self.marked = True
+        self.flush()
+        self._marked_heading(len(heading.group(1)), heading.group(2), line.number)
+        return True
+
+    def _bold_line(self, line: _Line) -> bool:
+        bold = _BOLD_LINE.match(line.text)
+        if not bold or self.para or self.item is not None:
+            return False
+        self.marked = True
+        text = bold.group("text").strip()
+        self.flush()
+        self.blocks.append(TextBlock("text", text=text, lines=[text], bold=True,
+                                     where=f"linje {line.number}"))
+        return True
+
+    def _list_line(self, line: _Line) -> bool:
+        if line.listed is None:
+            return False
+        self._list(line.listed, line.number)
+        return True
+
+    def _column_row(self, line: _Line) -> bool:
+        if not _is_columns(line.text) or FRONT_LABEL.match(line.plain):
+            return False
+        self.flush_para()
+        self.flush_item()
+        self.table_start = line.number
+        self.table.append(_split_columns(line.text))
+        return True
+
+    def _text(self, line: _Line) -> None:
         if self.item is not None:
-            self.item.lines.append(stripped)
+            self.item.lines.append(line.stripped)
             return
-        if self.para and (_starts_structure(plain) or _starts_structure(plain_text(self.para[-1]))):
+        if self.para and (_starts_structure(line.plain)
+                          or _starts_structure(plain_text(self.para[-1]))):
             # pdftotext runs a heading into its paragraph: a known heading stands alone.
             self.flush_para()
         if not self.para:
-            self.para_start = number
-        self.para.append(stripped)
+            self.para_start = line.number
+        self.para.append(line.stripped)
 
     def _list(self, listed: tuple[int, str, str], number: int) -> None:
         self.flush_para()
