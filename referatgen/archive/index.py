@@ -110,6 +110,32 @@ def write_index(out: Path, meetings: Sequence[Mapping[str, Any]]) -> list[Path]:
     return written
 
 
+#: The keys of an index record and the types `find` and the index page rely on.
+_RECORD_TYPES: dict[str, tuple[type, ...]] = {
+    "path": (str,), "dato": (str,), "organ": (str,), "type": (str,), "files": (list,),
+    "punkter": (list,)}
+_ITEM_TYPES: dict[str, tuple[type, ...]] = {
+    "nr": (int,), "titel": (str,), "sagsnr": (str, type(None)), "lukket": (bool,)}
+
+
+def record_problem(record: object) -> str | None:
+    """What is wrong with one meeting record of index.json (or of the manifest), if
+    anything: a hand-edited or truncated file must be a message, never a crash."""
+    if not isinstance(record, dict):
+        return "et møde er ikke en JSON-mapping"
+    for key, types in _RECORD_TYPES.items():
+        if key == "files" and key not in record:
+            continue  # the manifest's copy of a record has no files yet
+        if not isinstance(record.get(key), types):
+            where = str(record.get("path", "?"))[:80]
+            return f"mødet {where} mangler '{key}' eller har en forkert værdi"
+    for item in record["punkter"]:
+        if not isinstance(item, dict) or any(
+                not isinstance(item.get(k), t) for k, t in _ITEM_TYPES.items()):
+            return f"et punkt i {record['path']:.80} er ødelagt"
+    return None
+
+
 def load_index(archive: Path) -> list[dict[str, Any]]:
     """The meetings of a built archive's index.json; ReferatgenError when there is none."""
     path = archive / INDEX_JSON
@@ -126,4 +152,9 @@ def load_index(archive: Path) -> list[dict[str, Any]]:
     meetings = data.get("meetings") if isinstance(data, dict) else None
     if not isinstance(meetings, list):
         raise ReferatgenError(f"{path} er ikke et referatgen-indeks. Byg arkivet igen.")
-    return [m for m in meetings if isinstance(m, dict)]
+    for record in meetings:
+        problem = record_problem(record)
+        if problem is not None:
+            raise ReferatgenError(f"{path} er ødelagt: {problem}. Byg arkivet igen "
+                                  "(referatgen build ... --force).")
+    return meetings

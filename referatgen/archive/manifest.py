@@ -10,6 +10,7 @@ behind them (Git's "racy clean" rule).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -17,7 +18,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .._resources import resource_dir
 from .._version import __version__
@@ -132,11 +133,33 @@ def _plain(entry: Entry) -> dict[str, Any]:
     }
 
 
+def _typed(cls: type[_State], values: Mapping[str, Any]) -> _State:
+    """A state record, its fields checked against their types: a hand-edited manifest
+    must make the run start afresh, not crash it later."""
+    state = cls(**values)
+    for item in dataclasses.fields(state):
+        value = getattr(state, item.name)
+        allowed = _FIELD_TYPES[str(item.type)]
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            raise TypeError(f"{item.name} has a wrong value")
+    return state
+
+
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,), "int": (int,), "bool": (bool,), "str | None": (str, type(None))}
+_State = TypeVar("_State", "FileState", "OutputState")
+
+
 def _entry(value: Mapping[str, Any]) -> Entry:
+    from .index import record_problem
+
+    problem = record_problem(value["index"])
+    if problem is not None:
+        raise ValueError(problem)
     return Entry(
         source=str(value["source"]),
-        deps={str(p): FileState(**s) for p, s in value["deps"].items()},
-        outputs={str(f): OutputState(**o) for f, o in value["outputs"].items()},
+        deps={str(p): _typed(FileState, s) for p, s in value["deps"].items()},
+        outputs={str(f): _typed(OutputState, o) for f, o in value["outputs"].items()},
         index=dict(value["index"]),
     )
 
