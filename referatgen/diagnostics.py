@@ -38,6 +38,15 @@ RULES: tuple[str, ...] = (
     "punkt-number",
 )
 
+#: Rule ids of the warnings a renderer returns while it builds an output file.
+BUILD_RULES: tuple[str, ...] = (
+    "missing-font",
+    "image-outside",
+    "image-format",
+    "fetch-refused",
+    "docx-toc-estimate",
+)
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:

@@ -23,7 +23,8 @@ from urllib.parse import unquote
 
 from ._version import __version__
 from .dates import long_date, short_date
-from .model import Decision, Item, Meeting, Text
+from .model import Decision, Item, Meeting
+from .model import Text as Text  # re-exported: renderers type a section's text from here
 from .options import DocumentOptions, Kind
 from .styles import Group, Style
 from .vocabulary import (

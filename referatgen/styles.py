@@ -171,79 +171,103 @@ _STYLE_KEYS = frozenset({
 })
 
 
+@dataclass(frozen=True)
+class _Fields:
+    """The keys of one style.yaml, read with the style author's mistakes said in Danish."""
+
+    where: Path
+    data: dict[str, Any]
+
+    def fail(self, message: str) -> StyleError:
+        return StyleError(f"{self.where}: {message}")
+
+    def text(self, key: str, default: str | None) -> str | None:
+        value = self.data.get(key, default)
+        if value is not None and not isinstance(value, str | int | float):
+            raise self.fail(f"'{key}' skal være tekst.")
+        return None if value is None else str(value)
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key) or {}
+        if not isinstance(value, dict):
+            raise self.fail(f"'{key}' skal være en mapping (nøgle: værdi).")
+        return {str(k): v for k, v in value.items()}
+
+    def strings(self, key: str) -> list[str]:
+        value = self.data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"'{key}' skal være en liste af filnavne.")
+        return value
+
+
 def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
-    where = folder / "style.yaml"
-
-    def fail(message: str) -> StyleError:
-        return StyleError(f"{where}: {message}")
-
+    fields = _Fields(folder / "style.yaml", data)
     unknown = sorted(str(k) for k in data if k not in _STYLE_KEYS)
     if unknown:
         valid = ", ".join(sorted(_STYLE_KEYS))
-        raise fail(f"ukendte nøgler: {', '.join(unknown)}. Gyldige: {valid}.")
-
-    def text(key: str, default: str | None) -> str | None:
-        value = data.get(key, default)
-        if value is not None and not isinstance(value, str | int | float):
-            raise fail(f"'{key}' skal være tekst.")
-        return None if value is None else str(value)
-
-    def mapping(key: str) -> dict[str, Any]:
-        value = data.get(key) or {}
-        if not isinstance(value, dict):
-            raise fail(f"'{key}' skal være en mapping (nøgle: værdi).")
-        return {str(k): v for k, v in value.items()}
-
-    def strings(key: str) -> list[str]:
-        value = data.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(f"'{key}' skal være en liste af filnavne.")
-        return value
-
+        raise fields.fail(f"ukendte nøgler: {', '.join(unknown)}. Gyldige: {valid}.")
     base = parent or Style(name="", folders=())
-    own_headings = mapping("overskrifter")
-    bad = [k for k, v in own_headings.items() if not isinstance(v, str | int | float)]
-    if bad:
-        raise fail(f"overskriften for '{bad[0]}' skal være tekst.")
-    headings = {**base.headings, **{k: str(v) for k, v in own_headings.items()}}
-    if "rækkefølge" in data:
-        if not isinstance(data["rækkefølge"], list):
-            raise fail("'rækkefølge' skal være en liste af afsnitsnøgler.")
-        order = _parse_order(data["rækkefølge"], folder)
-    else:
-        order = base.order
-    css = tuple(base.css) + tuple(c for c in strings("css") if c not in base.css)
-    pattern = text("sagsnr_mønster", base.sagsnr_pattern)
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise fail(f"'sagsnr_mønster' er ikke et gyldigt regulært udtryk: {exc}.") from exc
-    decision = text("beslutning_overskrift", base.decision_heading) or "Beslutning"
-    try:
-        decision.format(organ="", dato="")
-    except Exception as exc:  # any formatting error is the style's mistake
-        raise fail("'beslutning_overskrift' må kun indeholde {organ} og {dato}.") from exc
+    headings = _headings(fields, base)
+    order = _order(fields, folder, base)
+    css = tuple(base.css) + tuple(c for c in fields.strings("css") if c not in base.css)
+    pattern = _sagsnr_pattern(fields, base)
+    decision = _decision_heading(fields, base)
     style = Style(
-        name=text("navn", folder.name) or folder.name,
+        name=fields.text("navn", folder.name) or folder.name,
         folders=(folder, *base.folders),
-        kommune=text("kommune", base.kommune),
+        kommune=fields.text("kommune", base.kommune),
         sagsnr_pattern=pattern,
-        sagsnr_example=text("sagsnr_eksempel", base.sagsnr_example),
-        closed_title=text("lukket_titel", base.closed_title) or base.closed_title,
+        sagsnr_example=fields.text("sagsnr_eksempel", base.sagsnr_example),
+        closed_title=fields.text("lukket_titel", base.closed_title) or base.closed_title,
         decision_heading=decision,
         headings=headings,
         order=_complete_order(order),
         css=css,
-        font=text("skrifttype", base.font),
-        logo=text("logo", base.logo),
-        docx={**base.docx, **mapping("docx")},
+        font=fields.text("skrifttype", base.font),
+        logo=fields.text("logo", base.logo),
+        docx={**base.docx, **fields.mapping("docx")},
     )
     for name in (*style.css, *([style.logo] if style.logo else [])):
         if style.file(name) is None:
-            raise fail(f"filen '{name}' findes ikke i stilens mappe (eller dens forældres). "
-                       "Filer skal ligge i stilens egen mappe.")
+            raise fields.fail(f"filen '{name}' findes ikke i stilens mappe (eller dens forældres). "
+                              "Filer skal ligge i stilens egen mappe.")
     return style
+
+
+def _headings(fields: _Fields, base: Style) -> dict[str, str]:
+    own = fields.mapping("overskrifter")
+    bad = [k for k, v in own.items() if not isinstance(v, str | int | float)]
+    if bad:
+        raise fields.fail(f"overskriften for '{bad[0]}' skal være tekst.")
+    return {**base.headings, **{k: str(v) for k, v in own.items()}}
+
+
+def _order(fields: _Fields, folder: Path, base: Style) -> tuple[Slot, ...]:
+    if "rækkefølge" not in fields.data:
+        return base.order
+    if not isinstance(fields.data["rækkefølge"], list):
+        raise fields.fail("'rækkefølge' skal være en liste af afsnitsnøgler.")
+    return _parse_order(fields.data["rækkefølge"], folder)
+
+
+def _sagsnr_pattern(fields: _Fields, base: Style) -> str | None:
+    pattern = fields.text("sagsnr_mønster", base.sagsnr_pattern)
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            message = f"'sagsnr_mønster' er ikke et gyldigt regulært udtryk: {exc}."
+            raise fields.fail(message) from exc
+    return pattern
+
+
+def _decision_heading(fields: _Fields, base: Style) -> str:
+    decision = fields.text("beslutning_overskrift", base.decision_heading) or "Beslutning"
+    try:
+        decision.format(organ="", dato="")
+    except Exception as exc:  # any formatting error is the style's mistake
+        raise fields.fail("'beslutning_overskrift' må kun indeholde {organ} og {dato}.") from exc
+    return decision
 
 
 def _parse_order(raw: list[Any], folder: Path) -> tuple[Slot, ...]:

@@ -22,10 +22,10 @@ from lxml import etree
 
 from referatgen._api import BuildOptions, build, prepare
 from referatgen.commonmark import parse
-from referatgen.diagnostics import ReferatgenError
-from referatgen.model import Text
-from referatgen.plan import Document
+from referatgen.diagnostics import BUILD_RULES, ReferatgenError
+from referatgen.plan import Document, Text
 from referatgen.plan import PlannedBlock as Block
+from referatgen.render import Rendered
 from referatgen.render.docx import render_docx
 from referatgen.vocabulary import INTERNAL_MARK
 
@@ -94,16 +94,35 @@ def texts(document: Document) -> list[Text]:
     return out
 
 
+def render_full(path: Path, **options: object) -> tuple[Document, Rendered]:
+    built = BuildOptions.make(**options)  # type: ignore[arg-type]
+    document, _ = prepare(path, built)
+    return document, render_docx(document, built.docx)
+
+
 def render(path: Path, **options: object) -> tuple[Document, bytes]:
-    document, _ = prepare(path, BuildOptions.make(**options))  # type: ignore[arg-type]
-    return document, render_docx(document, BuildOptions.make(**options).docx).data  # type: ignore[arg-type]
+    document, rendered = render_full(path, **options)
+    return document, rendered.data
+
+
+def with_first_text(document: Document, text: Text) -> Document:
+    """The document with the first block of its first item showing `text`."""
+    item = document.items[0]
+    changed = dataclasses.replace(item, blocks=(dataclasses.replace(item.blocks[0], text=text),))
+    return dataclasses.replace(document, items=(changed, *document.items[1:]))
 
 
 @pytest.fixture(scope="module")
-def fast() -> dict[tuple[str, bool], tuple[Document, bytes]]:
+def fast_rendered() -> dict[tuple[str, bool], tuple[Document, Rendered]]:
     """Every example, public and internal, without the LibreOffice pass."""
-    return {(p.name, intern): render(p, intern=intern, libreoffice=False)
+    return {(p.name, intern): render_full(p, intern=intern, libreoffice=False)
             for p in EXAMPLES for intern in (False, True)}
+
+
+@pytest.fixture(scope="module")
+def fast(fast_rendered: dict[tuple[str, bool], tuple[Document, Rendered]]
+         ) -> dict[tuple[str, bool], tuple[Document, bytes]]:
+    return {key: (document, rendered.data) for key, (document, rendered) in fast_rendered.items()}
 
 
 def libreoffice_pdf(docx: Path, profile: Path) -> Path:
@@ -356,10 +375,17 @@ def test_numbered_lists_restart_in_the_markdown_example(fast: dict) -> None:
                      (3, "at der etableres en hævet", 2)]
 
 
-def test_markdown_features(tmp_path: Path) -> None:
-    shutil.copy(FIXTURE, tmp_path / "moede.yaml")
-    shutil.copy(ROOT / "examples" / "billeder" / "kort.png", tmp_path / "kort.png")
-    document, data = render(tmp_path / "moede.yaml", intern=False, libreoffice=False)
+@pytest.fixture(scope="module")
+def features(tmp_path_factory: pytest.TempPathFactory) -> tuple[Document, bytes]:
+    """The Markdown fixture (every feature once), rendered without LibreOffice."""
+    folder = tmp_path_factory.mktemp("features")
+    shutil.copy(FIXTURE, folder / "moede.yaml")
+    shutil.copy(ROOT / "examples" / "billeder" / "kort.png", folder / "kort.png")
+    return render(folder / "moede.yaml", intern=False, libreoffice=False)
+
+
+def test_markdown_lists(features: tuple[Document, bytes]) -> None:
+    _document, data = features
     root = xml(data)
     numbered = body_paragraphs(root, "ListNumber")
     starts = num_starts(data)
@@ -378,6 +404,11 @@ def test_markdown_features(tmp_path: Path) -> None:
     level = numbering.find(f"w:abstractNum[@w:abstractNumId='{abstract}']/w:lvl[@w:ilvl='1']",
                            NS)
     assert level.find("w:lvlText", NS).get(w("val")) == "%2)"
+
+
+def test_markdown_inline_formats_and_links(features: tuple[Document, bytes]) -> None:
+    _document, data = features
+    root = xml(data)
     bullets = body_paragraphs(root, "ListBullet")
     assert [p.find("w:pPr/w:numPr/w:ilvl", NS).get(w("val")) for p in bullets[:2]] == ["0", "1"]
     runs = {text_of(r): r for r in bullets[0].iter(w("r"))}
@@ -393,6 +424,11 @@ def test_markdown_features(tmp_path: Path) -> None:
     external = {r.get("Id"): r.get("Target") for r in rels if r.get("TargetMode") == "External"}
     link_ids = [link.get(f"{{{NS['r']}}}id") for link in links]
     assert "https://example.com/side" in [external.get(i) for i in link_ids]
+
+
+def test_markdown_headings_tables_quotes_pictures(features: tuple[Document, bytes]) -> None:
+    _document, data = features
+    root = xml(data)
     # `###` under a section heading is Heading 3; the table keeps its shape and alignment.
     assert [text_of(p) for p in body_paragraphs(root, "Heading3")] == ["Tal"]
     table = next(t for t in root.iter(w("tbl")) if t.find("w:tblPr/w:tblStyle", NS) is not None)
@@ -409,6 +445,11 @@ def test_markdown_features(tmp_path: Path) -> None:
     assert len(extents) == 1 and int(extents[0].get("cx")) <= 9355 * 635
     assert next(root.iter(f"{{{NS['wp']}}}docPr")).get("descr") == "Kort over området"
     assert any(n.startswith("word/media/") for n in parts(data))
+
+
+def test_markdown_footnotes_and_the_closed_item(features: tuple[Document, bytes]) -> None:
+    document, data = features
+    root = xml(data)
     # Footnotes: real Word footnotes, one per reference, the link inside one of them too.
     notes = xml(data, "word/footnotes.xml")
     real = [n for n in notes.iter(w("footnote")) if int(n.get(w("id"))) > 0]
@@ -513,9 +554,8 @@ def test_footnote_count(fast: dict, example: str) -> None:
         assert "word/footnotes.xml" not in parts(data)
 
 
-def test_seed_footnotes() -> None:
-    _document, data = render(ROOT / "examples" / "htk-direktionen-2020-11-16.yaml",
-                             libreoffice=False)
+def test_seed_footnotes(fast: dict) -> None:
+    _document, data = fast[("htk-direktionen-2020-11-16.yaml", False)]
     notes = xml(data, "word/footnotes.xml")
     assert "Albertslund, Ishøj, Vallensbæk, Egedal og Roskilde" in text_of(notes)
 
@@ -574,11 +614,11 @@ def test_core_properties_and_no_foreign_names(fast: dict) -> None:
     assert document.date == dt.date(2022, 9, 5)
 
 
-def test_two_builds_are_identical(tmp_path: Path) -> None:
+def test_two_builds_are_identical(fast: dict, tmp_path: Path) -> None:
+    # The shared render is the first build; `build` writes the renderer's bytes as they are.
     for example in EXAMPLES:
-        first = build(example, ["docx"], tmp_path / "a", FAST)[0]
         second = build(example, ["docx"], tmp_path / "b", FAST)[0]
-        assert first.read_bytes() == second.read_bytes(), example.name
+        assert fast[(example.name, False)][1] == second.read_bytes(), example.name
 
 
 def test_dagsorden_has_no_decisions() -> None:
@@ -592,11 +632,17 @@ def test_dagsorden_has_no_decisions() -> None:
 
 def test_estimate_without_libreoffice_asks_word_to_update(
         capsys: pytest.CaptureFixture[str]) -> None:
-    _document, data = render(MD_EXAMPLE, libreoffice=False)
+    document, rendered = render_full(MD_EXAMPLE, libreoffice=False)
+    data = rendered.data
     settings = xml(data, "word/settings.xml")
     assert settings.find("w:updateFields", NS).get(w("val")) == "true"
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "skøn" in err[0] and "--no-libreoffice" in err[0]
+    # The renderer prints nothing: it returns the notice for its caller to show.
+    assert capsys.readouterr().err == ""
+    [notice] = rendered.warnings
+    assert (notice.path, notice.line, notice.column, notice.severity, notice.rule) == (
+        document.source_name, 1, 1, "warning", "docx-toc-estimate")
+    assert "skøn" in notice.message and "--no-libreoffice" in notice.message
+    assert notice.rule in BUILD_RULES
     numbers = [toc_number(p) for p in body_paragraphs(xml(data), "TOC1")]
     assert numbers == sorted(numbers) and numbers[0] == 3
 
@@ -604,9 +650,11 @@ def test_estimate_without_libreoffice_asks_word_to_update(
 def test_missing_libreoffice_is_said_once(monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
-    _document, data = render(MD_EXAMPLE, libreoffice=True)
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "ikke installeret" in err[0]
+    _document, rendered = render_full(MD_EXAMPLE, libreoffice=True)
+    data = rendered.data
+    assert capsys.readouterr().err == ""
+    assert [d.rule for d in rendered.warnings] == ["docx-toc-estimate"]
+    assert "ikke installeret" in rendered.warnings[0].message
     assert xml(data, "word/settings.xml").find("w:updateFields", NS) is not None
 
 
@@ -615,14 +663,22 @@ def test_image_outside_the_allowed_folders_is_skipped(
     document, _ = prepare(MD_EXAMPLE, FAST)
     outside = ROOT / "pyproject.toml"
     assert outside.is_file()
-    bad = Text("![a](../pyproject.toml) ![b](https://example.com/x.png) ![c](/etc/hostname)",
-               document.items[0].blocks[0].text.where, document.items[0].blocks[0].text.body,
-               False)
-    item = document.items[0]
-    changed = dataclasses.replace(item, blocks=(dataclasses.replace(item.blocks[0], text=bad),))
-    data = render_docx(dataclasses.replace(document, items=(changed, *document.items[1:])), FAST.docx).data
-    err = capsys.readouterr().err
-    assert err.count("advarsel: billedet") == 3
+    first = document.items[0].blocks[0].text
+    bad = dataclasses.replace(first, markdown="Tekst\n\n![a](../pyproject.toml) "
+                              "![b](https://example.com/x.png) ![c](/etc/hostname)")
+    rendered = render_docx(with_first_text(document, bad), FAST.docx)
+    data = rendered.data
+    assert capsys.readouterr().err == ""
+    images = [d for d in rendered.warnings if d.rule == "image-outside"]
+    assert [d.message.split("'")[1] for d in images] == [
+        "../pyproject.toml", "https://example.com/x.png", "/etc/hostname"]
+    assert all(d.message.startswith("billedet '") and d.path == document.source_name
+               for d in images)
+    # Each warning points at its image's destination in the meeting file (third line).
+    line = bad.markdown.splitlines()[2]
+    expected = [bad.position(2, line.find(src)) for src in
+                ("../pyproject.toml", "https://example.com/x.png", "/etc/hostname")]
+    assert [(d.line, d.column) for d in images] == [(p.line, p.column) for p in expected]
     root = xml(data)
     # Only the example's own picture (item 3's map) is in the package.
     assert len(list(root.iter(f"{{{NS['wp']}}}inline"))) == 1
@@ -634,10 +690,9 @@ def test_image_outside_the_allowed_folders_is_skipped(
 
 def test_control_characters_do_not_break_the_document() -> None:
     document, _ = prepare(MD_EXAMPLE, FAST)
-    item = document.items[0]
-    odd = dataclasses.replace(item.blocks[0].text, markdown="Tekst\x0bmed\x01styretegn\tog tab")
-    changed = dataclasses.replace(item, blocks=(dataclasses.replace(item.blocks[0], text=odd),))
-    data = render_docx(dataclasses.replace(document, items=(changed, *document.items[1:])), FAST.docx).data
+    odd = dataclasses.replace(document.items[0].blocks[0].text,
+                              markdown="Tekst\x0bmed\x01styretegn\tog tab")
+    data = render_docx(with_first_text(document, odd), FAST.docx).data
     assert "Tekstmedstyretegn" in text_of(xml(data))
 
 
@@ -709,8 +764,8 @@ def test_printed_lists_restart(measured: dict, tmp_path: Path) -> None:
 
 @needs_soffice
 @pytest.mark.slow
-def test_measured_builds_are_identical(tmp_path: Path) -> None:
-    first = build(MD_EXAMPLE, ["docx"], tmp_path / "a")[0]
+def test_measured_builds_are_identical(measured: dict, tmp_path: Path) -> None:
+    first = measured[(MD_EXAMPLE.name, False)]
     second = build(MD_EXAMPLE, ["docx"], tmp_path / "b")[0]
     assert first.read_bytes() == second.read_bytes()
 

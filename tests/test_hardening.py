@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from referatgen import _cli
-from referatgen._api import BuildOptions, build, prepare
+from referatgen._api import BuildOptions, build, build_with_warnings, prepare
 from referatgen.check import check_file
 
 from .pdfutil import pages_text
@@ -107,7 +107,8 @@ def test_markdown_decision_headings_in_the_forms_people_write(tmp_path: Path) ->
     assert "X" not in text.split("Punkt 1:")[1] and "Beslutningsgrundlag" in text
 
 
-def test_a_users_style_cannot_read_outside_its_folder(tmp_path: Path) -> None:
+def test_a_users_style_cannot_read_outside_its_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     style = tmp_path / "stil"
     style.mkdir()
     (style / "style.yaml").write_text("extends: standard\ncss: [egen.css]\n", "utf-8")
@@ -119,7 +120,11 @@ def test_a_users_style_cannot_read_outside_its_folder(tmp_path: Path) -> None:
     html = build(meeting, ["html"], tmp_path / "out")[0].read_text("utf-8")
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert "</style><script>" not in html
-    pdf = build(meeting, ["pdf"], tmp_path / "out")[0]
+    [pdf], warnings = build_with_warnings(meeting, ["pdf"], tmp_path / "out")
+    # What the fetcher refused comes back as a warning; nothing is printed.
+    refused = [d.message for d in warnings if d.rule == "fetch-refused"]
+    assert any(m.startswith("file:///etc/hostname blev ikke hentet") for m in refused)
+    assert capsys.readouterr().err == ""
     hostname = Path("/etc/hostname")
     if hostname.is_file() and hostname.read_text().strip():
         assert hostname.read_text().strip() not in "\n".join(pages_text(pdf))

@@ -74,3 +74,27 @@ def test_headings_nest_below_their_section(tmp_path: Path) -> None:
     assert "<h3>Sagsfremstilling</h3>" in html
     assert "<h4>Resume og sagens baggrund</h4>" in html
     assert "<h5>Jobcentret administration</h5>" in html
+
+
+def test_a_missing_image_is_a_returned_warning(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from referatgen.diagnostics import BUILD_RULES
+    from referatgen.render.html import render_html_file
+
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text(
+        "organ: Udvalget\ndato: 2024-01-15\npunkter:\n  - titel: Billeder\n    beslutning: |\n"
+        "      Tekst.\n\n      Et kort: ![a](/etc/hostname)\n", "utf-8")
+    from referatgen.check import check_file
+    from referatgen.plan import plan
+
+    result = check_file(meeting)
+    assert result.meeting is not None and result.style is not None
+    rendered = render_html_file(plan(result.meeting, result.style))
+    assert capsys.readouterr().err == ""  # the renderer prints nothing
+    assert [(d.path, d.line, d.column, d.severity, d.rule) for d in rendered.warnings] == [
+        (str(meeting), 8, 21, "warning", "image-outside")]
+    assert rendered.warnings[0].message == (
+        "billedet '/etc/hostname' bruges ikke: det ligger ikke i mødets mappe.")
+    assert rendered.warnings[0].rule in BUILD_RULES
+    assert b'class="missing-image">[a]</span>' in rendered.data

@@ -7,7 +7,6 @@ Footnotes become real Word footnotes; images are taken only from the allowed fol
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,9 @@ from docx.shared import Emu
 from markdown_it.token import Token
 
 from ..commonmark import parse, split_footnotes
-from ..model import Text
+from ..diagnostics import Diagnostic
+from ..plan import Text
+from . import image_position, warning
 from ._docx_package import Footnotes, Numbering, list_indent
 from ._docx_xml import Element, el, paragraph, run, sub, val
 
@@ -64,7 +65,11 @@ class _Format:
 
 @dataclass
 class MarkdownWriter:
-    """Writes Markdown texts of one document; shared counters keep ids unique."""
+    """Writes Markdown texts of one document; shared counters keep ids unique.
+
+    What a text cannot show (an image outside the meeting's folder, or one Word cannot
+    display) is collected in `warnings` for the renderer to return.
+    """
 
     part: StoryPart
     numbering: Numbering
@@ -76,8 +81,12 @@ class MarkdownWriter:
     text_height: int
     #: Bookmark names of the items, for links like [punkt 3](#punkt-3).
     anchors: dict[str, str] = field(default_factory=dict)
+    #: The meeting file as warnings name it.
+    source_name: str = ""
+    warnings: list[Diagnostic] = field(default_factory=list)
     shape_id: int = 0
     _docs: int = 0
+    _text: Text | None = None
 
     def write(self, text: Text, sink: Sink, heading_base: int) -> None:
         """Append the text's blocks through `sink`; `###` becomes Heading `heading_base`."""
@@ -86,6 +95,7 @@ class MarkdownWriter:
             sink(_plain("-"))
             return
         self._docs += 1
+        self._text = text
         env: dict[str, object] = {"docId": f"d{self._docs}"}
         tokens = parse(text.markdown, env)
         main, notes = split_footnotes(tokens)
@@ -93,20 +103,21 @@ class MarkdownWriter:
 
     # -- pieces the block writer asks for ------------------------------------------------
 
-    def image(self, token: Token, part: Part, in_note: bool) -> Element:
+    def image(self, token: Token, part: Part, in_note: bool, line: int) -> Element:
         src = str(token.attrs.get("src", ""))
         alt = "".join(c.content for c in token.children or [])
         target = self._local_file(src)
         if target is None:
-            _warn(f"billedet '{src}' bruges ikke: det ligger ikke i mødets mappe.")
+            self._warn(f"billedet '{src}' bruges ikke: det ligger ikke i mødets mappe.",
+                       "image-outside", line, src)
             return run(f"[{alt}]", [el("w:i")])
         if in_note or not isinstance(part, StoryPart):
             return run(f"[{alt}]")
         try:
             r_id, image = part.get_or_add_image(str(target))
         except (UnrecognizedImageError, OSError, ValueError):
-            _warn(f"billedet '{src}' bruges ikke: Word kan ikke vise den slags billedfil "
-                  "(brug PNG eller JPEG).")
+            self._warn(f"billedet '{src}' bruges ikke: Word kan ikke vise den slags billedfil "
+                       "(brug PNG eller JPEG).", "image-format", line, src)
             return run(f"[{alt}]", [el("w:i")])
         cx, cy = int(image.width), int(image.height)
         max_cx = self.text_width * EMU_PER_TWIP
@@ -118,6 +129,10 @@ class MarkdownWriter:
         inline.docPr.set("descr", alt)
         return el("w:r", children=[el("w:drawing", children=[inline])])
 
+    def _warn(self, message: str, rule: str, line: int, src: str) -> None:
+        where = image_position(self._text, line, src) if self._text is not None else (1, 1)
+        self.warnings.append(warning(self.source_name, message, rule, where))
+
     def _local_file(self, src: str) -> Path | None:
         if not src or ":" in src.split("/")[0] or src.startswith(("/", "\\")):
             return None
@@ -127,16 +142,10 @@ class MarkdownWriter:
         return target if target.is_file() else None
 
 
-def _warn(message: str) -> None:
-    print(f"referatgen: advarsel: {message}", file=sys.stderr)
-
-
 def _plain(text: str, style: str | None = None) -> Element:
     p = paragraph(style)
     p.append(run(text))
     return p
-
-
 
 
 def _only_images(children: list[Token]) -> bool:
@@ -144,11 +153,12 @@ def _only_images(children: list[Token]) -> bool:
     return kinds <= {"image", "softbreak"} and "image" in kinds
 
 
-_ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
-
-
 class _Blocks:
-    """One pass over the block tokens of a text (or of a footnote)."""
+    """One pass over the block tokens of a text (or of a footnote).
+
+    Each block token type has a handler in `_BLOCK_RULES` (as markdown-it's renderer
+    has rules): it writes what the token opens and returns the index of the next token.
+    """
 
     def __init__(self, writer: MarkdownWriter, part: Part, sink: Sink, heading_base: int,
                  notes: dict[int, list[Token]], *, in_note: bool) -> None:
@@ -161,6 +171,8 @@ class _Blocks:
         self.lists: list[_List] = []
         self.quote = 0
         self.last_was_table = False
+        #: Line of the current block in the text: inline tokens have none of their own.
+        self.line = 0
 
     def emit(self, element: Element) -> None:
         if element.tag.endswith("}tbl") and self.last_was_table:
@@ -173,60 +185,83 @@ class _Blocks:
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            kind = token.type
-            if kind == "paragraph_open":
-                inline = tokens[index + 1]
-                p = self.new_paragraph()
-                if _only_images(inline.children or []) and not self.lists and not self.in_note:
-                    p = paragraph("Billede")
-                self.inline(inline.children or [], p)
-                self.emit(p)
-                index += 3
-                continue
-            if kind == "heading_open":
-                self.ensure_item_paragraph()
-                level = min(6, self.heading_base + max(0, int(token.tag[1]) - 3))
-                p = paragraph("FootnoteText" if self.in_note else f"Heading{level}")
-                self.inline(tokens[index + 1].children or [], p)
-                self.emit(p)
-                index += 3
-                continue
-            if kind in ("bullet_list_open", "ordered_list_open"):
-                self.ensure_item_paragraph()
-                ordered = kind == "ordered_list_open"
-                start = int(token.attrs.get("start", 1)) if ordered else 1
-                level = min(len(self.lists), 8)
-                num_id = self.writer.numbering.new_list(ordered, level, start, token.markup)
-                self.lists.append(_List(num_id, level, ordered))
-            elif kind in ("bullet_list_close", "ordered_list_close"):
-                self.lists.pop()
-            elif kind == "list_item_open":
-                self.lists[-1].item_has_paragraph = False
-            elif kind == "list_item_close":
-                self.ensure_item_paragraph()
-            elif kind == "blockquote_open":
-                self.ensure_item_paragraph()
-                self.quote += 1
-            elif kind == "blockquote_close":
-                self.quote -= 1
-            elif kind in ("code_block", "fence"):
-                self.ensure_item_paragraph()
-                p = paragraph("FootnoteText" if self.in_note else "Kode")
-                p.append(run(token.content.rstrip("\n"), [val("w:rStyle", "Kodetegn")]
-                             if self.in_note else []))
-                self.emit(p)
-            elif kind == "hr":
-                self.ensure_item_paragraph()
-                self.emit(paragraph("VandretLinje"))
-            elif kind == "table_open":
-                self.ensure_item_paragraph()
-                end = next(i for i in range(index, len(tokens))
-                           if tokens[i].type == "table_close")
-                self.emit(self.table(tokens[index:end]))
-                index = end
-            elif kind in ("html_block",):
-                self.emit(_plain(token.content.rstrip("\n")))
-            index += 1
+            if token.map:
+                self.line = token.map[0]
+            rule = _BLOCK_RULES.get(token.type)
+            index = rule(self, tokens, index) if rule else index + 1
+
+    # -- block rules ---------------------------------------------------------------------
+
+    def paragraph_open(self, tokens: list[Token], index: int) -> int:
+        inline = tokens[index + 1]
+        p = self.new_paragraph()
+        if _only_images(inline.children or []) and not self.lists and not self.in_note:
+            p = paragraph("Billede")
+        self.inline(inline.children or [], p)
+        self.emit(p)
+        return index + 3
+
+    def heading_open(self, tokens: list[Token], index: int) -> int:
+        self.ensure_item_paragraph()
+        level = min(6, self.heading_base + max(0, int(tokens[index].tag[1]) - 3))
+        p = paragraph("FootnoteText" if self.in_note else f"Heading{level}")
+        self.inline(tokens[index + 1].children or [], p)
+        self.emit(p)
+        return index + 3
+
+    def list_open(self, tokens: list[Token], index: int) -> int:
+        token = tokens[index]
+        self.ensure_item_paragraph()
+        ordered = token.type == "ordered_list_open"
+        start = int(token.attrs.get("start", 1)) if ordered else 1
+        level = min(len(self.lists), 8)
+        num_id = self.writer.numbering.new_list(ordered, level, start, token.markup)
+        self.lists.append(_List(num_id, level, ordered))
+        return index + 1
+
+    def list_close(self, tokens: list[Token], index: int) -> int:
+        self.lists.pop()
+        return index + 1
+
+    def list_item_open(self, tokens: list[Token], index: int) -> int:
+        self.lists[-1].item_has_paragraph = False
+        return index + 1
+
+    def list_item_close(self, tokens: list[Token], index: int) -> int:
+        self.ensure_item_paragraph()
+        return index + 1
+
+    def blockquote_open(self, tokens: list[Token], index: int) -> int:
+        self.ensure_item_paragraph()
+        self.quote += 1
+        return index + 1
+
+    def blockquote_close(self, tokens: list[Token], index: int) -> int:
+        self.quote -= 1
+        return index + 1
+
+    def code(self, tokens: list[Token], index: int) -> int:
+        self.ensure_item_paragraph()
+        p = paragraph("FootnoteText" if self.in_note else "Kode")
+        p.append(run(tokens[index].content.rstrip("\n"), [val("w:rStyle", "Kodetegn")]
+                     if self.in_note else []))
+        self.emit(p)
+        return index + 1
+
+    def hr(self, tokens: list[Token], index: int) -> int:
+        self.ensure_item_paragraph()
+        self.emit(paragraph("VandretLinje"))
+        return index + 1
+
+    def table_open(self, tokens: list[Token], index: int) -> int:
+        self.ensure_item_paragraph()
+        end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
+        self.emit(self.table(tokens[index:end]))
+        return end + 1
+
+    def html_block(self, tokens: list[Token], index: int) -> int:
+        self.emit(_plain(tokens[index].content.rstrip("\n")))
+        return index + 1
 
     # -- paragraphs and lists ------------------------------------------------------------
 
@@ -253,49 +288,15 @@ class _Blocks:
         if self.lists and not self.lists[-1].item_has_paragraph:
             self.emit(self.new_paragraph())
 
-    # -- inline content ------------------------------------------------------------------
+    # -- inline content, links, notes ----------------------------------------------------
 
     def inline(self, children: list[Token], target: Element) -> None:
-        fmt = _Format()
-        containers = [target]
-        link_style: list[str | None] = [None]
+        runs = _Inline(self, target)
         for token in children:
-            kind = token.type
-            out = containers[-1]
-            style = link_style[-1]
-            if kind == "text":
-                out.append(run(token.content, fmt.props(style)))
-            elif kind == "softbreak":
-                out.append(run(" ", fmt.props(style)))
-            elif kind == "hardbreak":
-                out.append(el("w:r", children=[el("w:br")]))
-            elif kind == "code_inline":
-                out.append(run(token.content, fmt.props("Kodetegn")))
-            elif kind in ("em_open", "em_close"):
-                fmt.italic += 1 if kind == "em_open" else -1
-            elif kind in ("strong_open", "strong_close"):
-                fmt.bold += 1 if kind == "strong_open" else -1
-            elif kind in ("s_open", "s_close"):
-                fmt.strike += 1 if kind == "s_open" else -1
-            elif kind == "link_open":
-                link = self.hyperlink(str(token.attrs.get("href", "")))
-                if link is None:
-                    containers.append(out)
-                    link_style.append(style)
-                else:
-                    out.append(link)
-                    containers.append(link)
-                    link_style.append("Hyperlink")
-            elif kind == "link_close":
-                if len(containers) > 1:
-                    containers.pop()
-                    link_style.pop()
-            elif kind == "image":
-                out.append(self.writer.image(token, self.part, self.in_note))
-            elif kind == "footnote_ref":
-                out.append(self.footnote(token))
-            elif token.content:
-                out.append(run(token.content, fmt.props(style)))
+            runs.add(token)
+
+    def image(self, token: Token) -> Element:
+        return self.writer.image(token, self.part, self.in_note, self.line)
 
     def hyperlink(self, href: str) -> Element | None:
         if not href:
@@ -331,33 +332,10 @@ class _Blocks:
     # -- tables --------------------------------------------------------------------------
 
     def table(self, tokens: list[Token]) -> Element:
-        rows: list[list[tuple[list[Token], str | None]]] = []
-        header_rows = 0
-        in_head = False
-        for index, token in enumerate(tokens):
-            if token.type == "thead_open":
-                in_head = True
-            elif token.type == "thead_close":
-                in_head = False
-            elif token.type == "tr_open":
-                rows.append([])
-                if in_head:
-                    header_rows += 1
-            elif token.type in ("th_open", "td_open"):
-                inline = tokens[index + 1]
-                children = (inline.children or []) if inline.type == "inline" else []
-                rows[-1].append((children, _ALIGN.get(str(token.attrs.get("style", "")))))
+        rows, header_rows = _table_cells(tokens)
         columns = max((len(r) for r in rows), default=1)
-        widths = self.column_widths(rows, columns)
-        tbl = el("w:tbl")
-        tbl.append(el("w:tblPr", children=[
-            val("w:tblStyle", "TableGrid"),
-            el("w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"}),
-            el("w:tblLook", {"w:val": "04A0", "w:firstRow": "1" if header_rows else "0",
-                             "w:lastRow": "0", "w:firstColumn": "0", "w:lastColumn": "0",
-                             "w:noHBand": "1", "w:noVBand": "1"}),
-        ]))
-        tbl.append(el("w:tblGrid", children=[el("w:gridCol", {"w:w": str(w)}) for w in widths]))
+        widths = column_widths(rows, columns, self.writer.text_width)
+        tbl = _table_element(widths, header_rows)
         for row_index, cells in enumerate(rows):
             tr = sub(tbl, "w:tr")
             header = row_index < header_rows
@@ -377,36 +355,172 @@ class _Blocks:
                 tc.append(p)
         return tbl
 
-    def column_widths(self, rows: list[list[tuple[list[Token], str | None]]],
-                      columns: int) -> list[int]:
-        """Widths in twips, as a browser lays out an automatic table.
 
-        Each column gets at least its longest word and at most its longest text; what
-        the page has left over goes to the columns that would otherwise wrap, in
-        proportion to how much they would wrap.
-        """
-        longest = [2] * columns
-        widest_word = [2] * columns
-        for cells in rows:
-            for column, (children, _align) in enumerate(cells[:columns]):
-                text = "".join(c.content for c in children)
-                longest[column] = max(longest[column], len(text))
-                words = [len(w) for w in text.split()]
-                widest_word[column] = max([widest_word[column], *words])
-        # About one character of 9 pt text in twips, plus the cell's padding.
-        def twips(characters: int) -> int:
-            return characters * 95 + 180
+BlockRule = Callable[[_Blocks, list[Token], int], int]
 
-        natural = [twips(n) for n in longest]
-        minimum = [twips(n) for n in widest_word]
-        available = self.writer.text_width
-        if sum(natural) <= available:
-            return natural
-        if sum(minimum) >= available:
-            return [max(1, w * available // sum(minimum)) for w in minimum]
-        spare = available - sum(minimum)
-        wants = [n - m for n, m in zip(natural, minimum, strict=True)]
-        widths = [m + w * spare // sum(wants) for m, w in zip(minimum, wants, strict=True)]
-        widths[widths.index(max(widths))] += available - sum(widths)
-        return widths
+_BLOCK_RULES: dict[str, BlockRule] = {
+    "paragraph_open": _Blocks.paragraph_open,
+    "heading_open": _Blocks.heading_open,
+    "bullet_list_open": _Blocks.list_open,
+    "ordered_list_open": _Blocks.list_open,
+    "bullet_list_close": _Blocks.list_close,
+    "ordered_list_close": _Blocks.list_close,
+    "list_item_open": _Blocks.list_item_open,
+    "list_item_close": _Blocks.list_item_close,
+    "blockquote_open": _Blocks.blockquote_open,
+    "blockquote_close": _Blocks.blockquote_close,
+    "code_block": _Blocks.code,
+    "fence": _Blocks.code,
+    "hr": _Blocks.hr,
+    "table_open": _Blocks.table_open,
+    "html_block": _Blocks.html_block,
+}
 
+
+class _Inline:
+    """The runs of one paragraph from its inline tokens; a rule per token type."""
+
+    def __init__(self, blocks: _Blocks, target: Element) -> None:
+        self.blocks = blocks
+        self.fmt = _Format()
+        #: Where runs go: the paragraph, or the hyperlink being written.
+        self.containers = [target]
+        #: Character style of the runs in each container (a link's text is "Hyperlink").
+        self.link_style: list[str | None] = [None]
+
+    def add(self, token: Token) -> None:
+        rule = _INLINE_RULES.get(token.type)
+        if rule is not None:
+            rule(self, token)
+        elif token.type in _TOGGLES:
+            name, step = _TOGGLES[token.type]
+            setattr(self.fmt, name, getattr(self.fmt, name) + step)
+        elif token.content:
+            self.text(token)
+
+    def append(self, element: Element) -> None:
+        self.containers[-1].append(element)
+
+    def text(self, token: Token) -> None:
+        self.append(run(token.content, self.fmt.props(self.link_style[-1])))
+
+    def softbreak(self, token: Token) -> None:
+        self.append(run(" ", self.fmt.props(self.link_style[-1])))
+
+    def hardbreak(self, token: Token) -> None:
+        self.append(el("w:r", children=[el("w:br")]))
+
+    def code_inline(self, token: Token) -> None:
+        self.append(run(token.content, self.fmt.props("Kodetegn")))
+
+    def link_open(self, token: Token) -> None:
+        link = self.blocks.hyperlink(str(token.attrs.get("href", "")))
+        if link is None:
+            # A link that goes nowhere keeps its text as plain text.
+            self.containers.append(self.containers[-1])
+            self.link_style.append(self.link_style[-1])
+        else:
+            self.append(link)
+            self.containers.append(link)
+            self.link_style.append("Hyperlink")
+
+    def link_close(self, token: Token) -> None:
+        if len(self.containers) > 1:
+            self.containers.pop()
+            self.link_style.pop()
+
+    def image(self, token: Token) -> None:
+        self.append(self.blocks.image(token))
+
+    def footnote_ref(self, token: Token) -> None:
+        self.append(self.blocks.footnote(token))
+
+
+_INLINE_RULES: dict[str, Callable[[_Inline, Token], None]] = {
+    "text": _Inline.text,
+    "softbreak": _Inline.softbreak,
+    "hardbreak": _Inline.hardbreak,
+    "code_inline": _Inline.code_inline,
+    "link_open": _Inline.link_open,
+    "link_close": _Inline.link_close,
+    "image": _Inline.image,
+    "footnote_ref": _Inline.footnote_ref,
+}
+
+#: Emphasis tokens: which counter of `_Format` they move, and which way.
+_TOGGLES: dict[str, tuple[str, int]] = {
+    "em_open": ("italic", 1), "em_close": ("italic", -1),
+    "strong_open": ("bold", 1), "strong_close": ("bold", -1),
+    "s_open": ("strike", 1), "s_close": ("strike", -1),
+}
+
+
+# -- tables ------------------------------------------------------------------------------
+
+Cell = tuple[list[Token], str | None]
+
+_ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+
+
+def _table_cells(tokens: list[Token]) -> tuple[list[list[Cell]], int]:
+    """Each row's cells (inline tokens and alignment), and how many rows are the header."""
+    rows: list[list[Cell]] = []
+    header_rows = 0
+    in_head = False
+    for index, token in enumerate(tokens):
+        if token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        elif token.type == "tr_open":
+            rows.append([])
+            header_rows += 1 if in_head else 0
+        elif token.type in ("th_open", "td_open"):
+            inline = tokens[index + 1]
+            children = (inline.children or []) if inline.type == "inline" else []
+            rows[-1].append((children, _ALIGN.get(str(token.attrs.get("style", "")))))
+    return rows, header_rows
+
+
+def _table_element(widths: list[int], header_rows: int) -> Element:
+    tbl = el("w:tbl")
+    tbl.append(el("w:tblPr", children=[
+        val("w:tblStyle", "TableGrid"),
+        el("w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"}),
+        el("w:tblLook", {"w:val": "04A0", "w:firstRow": "1" if header_rows else "0",
+                         "w:lastRow": "0", "w:firstColumn": "0", "w:lastColumn": "0",
+                         "w:noHBand": "1", "w:noVBand": "1"}),
+    ]))
+    tbl.append(el("w:tblGrid", children=[el("w:gridCol", {"w:w": str(w)}) for w in widths]))
+    return tbl
+
+
+def _twips(characters: int) -> int:
+    # About one character of 9 pt text in twips, plus the cell's padding.
+    return characters * 95 + 180
+
+
+def column_widths(rows: list[list[Cell]], columns: int, available: int) -> list[int]:
+    """Widths in twips, as a browser lays out an automatic table.
+
+    Each column gets at least its longest word and at most its longest text; what
+    the page has left over goes to the columns that would otherwise wrap, in
+    proportion to how much they would wrap.
+    """
+    longest = [2] * columns
+    widest_word = [2] * columns
+    for cells in rows:
+        for column, (children, _align) in enumerate(cells[:columns]):
+            text = "".join(c.content for c in children)
+            longest[column] = max(longest[column], len(text))
+            words = [len(w) for w in text.split()]
+            widest_word[column] = max([widest_word[column], *words])
+    natural = [_twips(n) for n in longest]
+    minimum = [_twips(n) for n in widest_word]
+    if sum(natural) <= available:
+        return natural
+    if sum(minimum) >= available:
+        return [max(1, w * available // sum(minimum)) for w in minimum]
+    spare = available - sum(minimum)
+    wants = [n - m for n, m in zip(natural, minimum, strict=True)]
+    widths = [m + w * spare // sum(wants) for m, w in zip(minimum, wants, strict=True)]
+    widths[widths.index(max(widths))] += available - sum(widths)
+    return widths

@@ -8,6 +8,7 @@ to Word's units: twentieths of a point for spacing, half points for font sizes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -89,41 +90,64 @@ _KEYS: dict[str, tuple[str, type]] = {
 }
 
 
+def _positive(raw: Any, what: str) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw <= 0:
+        raise StyleError(f"{what} skal være et positivt tal, ikke {raw!r}.")
+    return float(raw)
+
+
+def _flag(raw: Any, what: str) -> bool:
+    if not isinstance(raw, bool):
+        raise StyleError(f"{what} skal være true eller false.")
+    return raw
+
+
+def _margins(raw: Any, what: str) -> tuple[float, ...]:
+    if (not isinstance(raw, list) or len(raw) != 4
+            or not all(isinstance(v, int | float) and v >= 0 for v in raw)):
+        raise StyleError(f"{what} skal være fire tal i cm: [top, højre, bund, venstre].")
+    return tuple(float(v) for v in raw)
+
+
+def _text(raw: Any, what: str) -> str:
+    return str(raw).strip()
+
+
+def _colour(raw: Any, what: str) -> str:
+    text = str(raw).strip().lstrip("#").upper()
+    if len(text) != 6 or any(c not in "0123456789ABCDEF" for c in text):
+        raise StyleError(f'{what} skal være en farve som "1F3A5F".')
+    return text
+
+
+#: How a `docx:` value of each kind is read; `what` names the key in the message.
+_READERS: dict[type, Callable[[Any, str], Any]] = {
+    float: _positive, bool: _flag, tuple: _margins, str: _text}
+#: Settings that may be switched off with an empty value.
+_NULLABLE = frozenset({"table_header_fill", "logo"})
+
+
+def _read_value(key: str, raw: Any, where: str) -> Any:
+    name, kind = _KEYS[key]
+    what = f"'{key}' i {where}"
+    if raw is None:
+        if name in _NULLABLE:
+            return None
+        raise StyleError(f"{what} mangler en værdi.")
+    if kind is str and name.endswith(("colour", "fill")):
+        return _colour(raw, what)
+    return _READERS[kind](raw, what)
+
+
 def word_style(style: Style) -> WordStyle:
     """Read `style.docx`; a wrong value is the style author's error, said in Danish."""
-    values: dict[str, Any] = {}
     where = f"stilen '{style.name}' (docx:)"
+    values: dict[str, Any] = {}
     for key, raw in style.docx.items():
         if key not in _KEYS:
             raise StyleError(f"Ukendt nøgle '{key}' i {where}. Gyldige nøgler: "
                              f"{', '.join(_KEYS)}.")
-        name, kind = _KEYS[key]
-        if raw is None:
-            if name in ("table_header_fill", "logo"):
-                values[name] = None
-                continue
-            raise StyleError(f"'{key}' i {where} mangler en værdi.")
-        if kind is float:
-            if isinstance(raw, bool) or not isinstance(raw, int | float) or raw <= 0:
-                raise StyleError(f"'{key}' i {where} skal være et positivt tal, ikke {raw!r}.")
-            values[name] = float(raw)
-        elif kind is bool:
-            if not isinstance(raw, bool):
-                raise StyleError(f"'{key}' i {where} skal være true eller false.")
-            values[name] = raw
-        elif kind is tuple:
-            if (not isinstance(raw, list) or len(raw) != 4
-                    or not all(isinstance(v, int | float) and v >= 0 for v in raw)):
-                raise StyleError(f"'{key}' i {where} skal være fire tal i cm: "
-                                 "[top, højre, bund, venstre].")
-            values[name] = tuple(float(v) for v in raw)
-        else:
-            text = str(raw).strip()
-            if name.endswith(("colour", "fill")):
-                text = text.lstrip("#").upper()
-                if len(text) != 6 or any(c not in "0123456789ABCDEF" for c in text):
-                    raise StyleError(f"'{key}' i {where} skal være en farve som \"1F3A5F\".")
-            values[name] = text
+        values[_KEYS[key][0]] = _read_value(key, raw, where)
     # The style's main font (`skrifttype`, shared with the PDF) unless the docx block
     # names another; headings follow the text unless they have a font of their own.
     values.setdefault("font", style.font or WordStyle.font)
@@ -186,29 +210,57 @@ def _spacing(before: float = 0, after: float = 0, line: str | None = None) -> st
 _SINGLE = 'w:line="240" w:lineRule="auto"'
 
 
-def _paragraph_style(style_id: str, name: str, ppr: str = "", rpr: str = "", *,
-                     based_on: str | None = "Normal", next_style: str | None = None,
-                     default: bool = False, extra: str = "") -> str:
-    attrs = ' w:default="1"' if default else ""
-    parts = [f'<w:style w:type="paragraph"{attrs} w:styleId="{style_id}">',
-             f"<w:name w:val={quoteattr(name)}/>"]
-    if based_on:
-        parts.append(f'<w:basedOn w:val="{based_on}"/>')
-    if next_style:
-        parts.append(f'<w:next w:val="{next_style}"/>')
-    parts.append(f"{extra}<w:qFormat/>")
-    if ppr:
-        parts.append(f"<w:pPr>{ppr}</w:pPr>")
-    if rpr:
-        parts.append(f"<w:rPr>{rpr}</w:rPr>")
-    parts.append("</w:style>")
-    return "".join(parts)
+def _size(points: float) -> str:
+    """Run size for the Latin and the complex scripts alike."""
+    return f'<w:sz w:val="{_sz(points)}"/><w:szCs w:val="{_sz(points)}"/>'
 
 
-def _character_style(style_id: str, name: str, rpr: str, *, ui_priority: int = 99) -> str:
-    return (f'<w:style w:type="character" w:styleId="{style_id}">'
-            f'<w:name w:val={quoteattr(name)}/><w:basedOn w:val="DefaultParagraphFont"/>'
-            f'<w:uiPriority w:val="{ui_priority}"/><w:rPr>{rpr}</w:rPr></w:style>')
+@dataclass(frozen=True)
+class _Paragraph:
+    """A paragraph style of styles.xml; the house style is a tuple of these."""
+
+    style_id: str
+    name: str
+    ppr: str = ""
+    rpr: str = ""
+    based_on: str | None = "Normal"
+    next_style: str | None = None
+    default: bool = False
+    #: Where Word lists the style in its gallery; None leaves Word's default.
+    ui_priority: int | None = None
+
+    def xml(self) -> str:
+        attrs = ' w:default="1"' if self.default else ""
+        parts = [f'<w:style w:type="paragraph"{attrs} w:styleId="{self.style_id}">',
+                 f"<w:name w:val={quoteattr(self.name)}/>"]
+        if self.based_on:
+            parts.append(f'<w:basedOn w:val="{self.based_on}"/>')
+        if self.next_style:
+            parts.append(f'<w:next w:val="{self.next_style}"/>')
+        if self.ui_priority is not None:
+            parts.append(f'<w:uiPriority w:val="{self.ui_priority}"/>')
+        parts.append("<w:qFormat/>")
+        if self.ppr:
+            parts.append(f"<w:pPr>{self.ppr}</w:pPr>")
+        if self.rpr:
+            parts.append(f"<w:rPr>{self.rpr}</w:rPr>")
+        parts.append("</w:style>")
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class _Character:
+    """A character style of styles.xml."""
+
+    style_id: str
+    name: str
+    rpr: str
+
+    def xml(self) -> str:
+        return (f'<w:style w:type="character" w:styleId="{self.style_id}">'
+                f'<w:name w:val={quoteattr(self.name)}/>'
+                '<w:basedOn w:val="DefaultParagraphFont"/>'
+                f'<w:uiPriority w:val="99"/><w:rPr>{self.rpr}</w:rPr></w:style>')
 
 
 def _borders(tag: str, colour: str, sides: tuple[str, ...]) -> str:
@@ -217,129 +269,146 @@ def _borders(tag: str, colour: str, sides: tuple[str, ...]) -> str:
     return f"<w:{tag}>{inner}</w:{tag}>"
 
 
-def styles_xml(ws: WordStyle) -> str:
-    body_line = f'w:line="{round(ws.size * ws.line_height * 20)}" w:lineRule="atLeast"'
+def _heading_styles(ws: WordStyle) -> tuple[_Paragraph, ...]:
+    """Title, the item and section headings, case number and the TOC."""
     heading_colour = f'<w:color w:val="{ws.heading_colour}"/>'
     heading_run = f"{_fonts(ws.heading_font)}<w:b/><w:bCs/>{heading_colour}"
     # Run properties have a fixed order in the schema: italics before the colour.
     heading_italic = f"{_fonts(ws.heading_font)}<w:b/><w:bCs/><w:i/><w:iCs/>{heading_colour}"
-    right_tab = f'<w:tabs><w:tab w:val="right" w:pos="{ws.text_width}"/></w:tabs>'
-    styles: list[str] = []
-    add = styles.append
-
-    add(_paragraph_style("Normal", "Normal", _spacing(0, 2.5 * MM, body_line),
-                         based_on=None, default=True))
-    add(_paragraph_style("Title", "Title", "<w:keepNext/>" + _spacing(0, 8 * MM, _SINGLE),
-                         f"{heading_run}<w:sz w:val=\"{_sz(ws.title_size)}\"/>"
-                         f"<w:szCs w:val=\"{_sz(ws.title_size)}\"/>", next_style="Normal"))
-    add(_paragraph_style("Kommune", "Kommune", _spacing(0, 2 * MM, _SINGLE),
-                         f'<w:color w:val="333333"/><w:sz w:val="{_sz(9)}"/>'
-                         f'<w:szCs w:val="{_sz(9)}"/>'))
     sizes = {1: ws.item_size, 2: ws.section_size, 3: ws.subsection_size,
              4: ws.size, 5: ws.size, 6: ws.size}
     before = {1: 0.0, 2: 5 * MM, 3: 3 * MM, 4: 3 * MM, 5: 3 * MM, 6: 3 * MM}
     after = {1: 1 * MM, 2: 1.5 * MM, 3: 1.5 * MM, 4: 1 * MM, 5: 1 * MM, 6: 1 * MM}
-    for level in range(1, 7):
-        # Items start on a new page through the style, not a manual break, so a
-        # secretary who inserts text above an item never leaves an empty page behind.
-        ppr = ("<w:keepNext/><w:keepLines/>"
-               + ("<w:pageBreakBefore/>" if level == 1 else "")
-               + _spacing(before[level], after[level], _SINGLE)
-               + f'<w:outlineLvl w:val="{level - 1}"/>')
-        size = _sz(sizes[level])
-        rpr = (f"{heading_italic if level >= 4 else heading_run}"
-               f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
-        add(_paragraph_style(f"Heading{level}", f"heading {level}", ppr, rpr,
-                             next_style="Normal", extra='<w:uiPriority w:val="9"/>'))
-    add(_paragraph_style("Sagsnummer", "Sagsnummer", "<w:keepNext/>" + _spacing(0, 5 * MM),
-                         f'<w:sz w:val="{_sz(ws.sagsnr_size)}"/>'
-                         f'<w:szCs w:val="{_sz(ws.sagsnr_size)}"/>', next_style="Normal"))
-    add(_paragraph_style("TOCHeading", "TOC Heading",
-                         "<w:keepNext/><w:pageBreakBefore/>" + _spacing(0, 5 * MM, _SINGLE)
-                         + '<w:outlineLvl w:val="9"/>',
-                         f"{heading_run}<w:sz w:val=\"{_sz(ws.item_size)}\"/>"
-                         f"<w:szCs w:val=\"{_sz(ws.item_size)}\"/>", next_style="Normal"))
-    add(_paragraph_style(
-        "TOC1", "toc 1",
-        f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{ws.text_width}"/></w:tabs>'
-        + _spacing(0, 1.5 * MM),
-        next_style="Normal", extra='<w:uiPriority w:val="39"/>'))
-    add(_paragraph_style("ForsideEtiket", "Forside etiket", _spacing(0, 2.5 * MM, _SINGLE),
-                         f'<w:b/><w:bCs/><w:sz w:val="{_sz(ws.label_size)}"/>'
-                         f'<w:szCs w:val="{_sz(ws.label_size)}"/>'))
-    add(_paragraph_style("ForsideVaerdi", "Forside værdi", _spacing(0, 2.5 * MM)))
-    add(_paragraph_style("ListBullet", "List Bullet",
-                         '<w:numPr><w:numId w:val="1"/></w:numPr>' + _spacing(0, 1 * MM),
-                         extra='<w:uiPriority w:val="99"/>'))
-    add(_paragraph_style("ListNumber", "List Number",
-                         '<w:numPr><w:numId w:val="2"/></w:numPr>' + _spacing(0, 1 * MM),
-                         extra='<w:uiPriority w:val="99"/>'))
-    add(_paragraph_style("ListContinue", "List Continue",
-                         _spacing(0, 1 * MM) + '<w:ind w:left="340"/>'))
-    add(_paragraph_style("Quote", "Quote", '<w:ind w:left="567" w:right="567"/>',
-                         "<w:i/><w:iCs/>", next_style="Normal"))
-    add(_paragraph_style("Kode", "Kode", _spacing(0, 2.5 * MM, _SINGLE),
-                         f'{_fonts(ws.mono_font)}<w:sz w:val="{_sz(9)}"/>'
-                         f'<w:szCs w:val="{_sz(9)}"/>'))
-    add(_paragraph_style("Bemaerkning", "Bemærkning", "", "<w:i/><w:iCs/>"))
-    add(_paragraph_style("VandretLinje", "Vandret linje",
-                         _borders("pBdr", "777777", ("bottom",)) + _spacing(0, 2.5 * MM)))
-    add(_paragraph_style("Billede", "Billede", _spacing(0, 2.5 * MM, _SINGLE)))
-    add(_paragraph_style("FootnoteText", "footnote text", _spacing(0, 0, _SINGLE),
-                         f'<w:sz w:val="{_sz(ws.footnote_size)}"/>'
-                         f'<w:szCs w:val="{_sz(ws.footnote_size)}"/>',
-                         extra='<w:uiPriority w:val="99"/>'))
-    small = (f'<w:color w:val="{ws.header_colour}"/><w:sz w:val="{_sz(ws.header_size)}"/>'
-             f'<w:szCs w:val="{_sz(ws.header_size)}"/>')
-    add(_paragraph_style("Header", "header", right_tab + _spacing(0, 0, _SINGLE), small,
-                         extra='<w:uiPriority w:val="99"/>'))
-    add(_paragraph_style("Footer", "footer", _spacing(0, 0, _SINGLE) + '<w:jc w:val="right"/>',
-                         small, extra='<w:uiPriority w:val="99"/>'))
-    add(_paragraph_style("Tabeltekst", "Tabeltekst", _spacing(0, 0, _SINGLE),
-                         f'<w:sz w:val="{_sz(ws.table_size)}"/>'
-                         f'<w:szCs w:val="{_sz(ws.table_size)}"/>'))
-    add(_paragraph_style("Tabeloverskrift", "Tabeloverskrift", "", "<w:b/><w:bCs/>",
-                         based_on="Tabeltekst"))
+    # Items start on a new page through the style, not a manual break, so a secretary
+    # who inserts text above an item never leaves an empty page behind.
+    headings = tuple(
+        _Paragraph(f"Heading{level}", f"heading {level}",
+                   "<w:keepNext/><w:keepLines/>"
+                   + ("<w:pageBreakBefore/>" if level == 1 else "")
+                   + _spacing(before[level], after[level], _SINGLE)
+                   + f'<w:outlineLvl w:val="{level - 1}"/>',
+                   (heading_italic if level >= 4 else heading_run) + _size(sizes[level]),
+                   next_style="Normal", ui_priority=9)
+        for level in range(1, 7))
+    return (
+        _Paragraph("Title", "Title", "<w:keepNext/>" + _spacing(0, 8 * MM, _SINGLE),
+                   heading_run + _size(ws.title_size), next_style="Normal"),
+        _Paragraph("Kommune", "Kommune", _spacing(0, 2 * MM, _SINGLE),
+                   '<w:color w:val="333333"/>' + _size(9)),
+        *headings,
+        _Paragraph("Sagsnummer", "Sagsnummer", "<w:keepNext/>" + _spacing(0, 5 * MM),
+                   _size(ws.sagsnr_size), next_style="Normal"),
+        _Paragraph("TOCHeading", "TOC Heading",
+                   "<w:keepNext/><w:pageBreakBefore/>" + _spacing(0, 5 * MM, _SINGLE)
+                   + '<w:outlineLvl w:val="9"/>',
+                   heading_run + _size(ws.item_size), next_style="Normal"),
+        _Paragraph("TOC1", "toc 1",
+                   f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{ws.text_width}"/>'
+                   "</w:tabs>" + _spacing(0, 1.5 * MM), next_style="Normal", ui_priority=39),
+    )
 
-    add('<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
-        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
-        '<w:unhideWhenUsed/></w:style>')
-    add(_character_style("Hyperlink", "Hyperlink",
-                         f'<w:color w:val="{ws.link_colour}"/><w:u w:val="single"/>'))
-    add(_character_style("FootnoteReference", "footnote reference",
-                         '<w:vertAlign w:val="superscript"/>'))
-    add(_character_style("Kodetegn", "Kodetegn", _fonts(ws.mono_font)))
-    add(_character_style("InternMarkering", "Intern markering",
-                         f'<w:b/><w:bCs/><w:color w:val="{ws.mark_colour}"/>'))
-    add(_character_style("LukketBilag", "Lukket bilag", "<w:i/><w:iCs/>"))
 
+def _body_styles(ws: WordStyle) -> tuple[_Paragraph, ...]:
+    """The front page's rows and what Markdown makes: lists, quotes, code, pictures."""
+    return (
+        _Paragraph("ForsideEtiket", "Forside etiket", _spacing(0, 2.5 * MM, _SINGLE),
+                   "<w:b/><w:bCs/>" + _size(ws.label_size)),
+        _Paragraph("ForsideVaerdi", "Forside værdi", _spacing(0, 2.5 * MM)),
+        _Paragraph("ListBullet", "List Bullet",
+                   '<w:numPr><w:numId w:val="1"/></w:numPr>' + _spacing(0, 1 * MM),
+                   ui_priority=99),
+        _Paragraph("ListNumber", "List Number",
+                   '<w:numPr><w:numId w:val="2"/></w:numPr>' + _spacing(0, 1 * MM),
+                   ui_priority=99),
+        _Paragraph("ListContinue", "List Continue",
+                   _spacing(0, 1 * MM) + '<w:ind w:left="340"/>'),
+        _Paragraph("Quote", "Quote", '<w:ind w:left="567" w:right="567"/>',
+                   "<w:i/><w:iCs/>", next_style="Normal"),
+        _Paragraph("Kode", "Kode", _spacing(0, 2.5 * MM, _SINGLE),
+                   _fonts(ws.mono_font) + _size(9)),
+        _Paragraph("Bemaerkning", "Bemærkning", "", "<w:i/><w:iCs/>"),
+        _Paragraph("VandretLinje", "Vandret linje",
+                   _borders("pBdr", "777777", ("bottom",)) + _spacing(0, 2.5 * MM)),
+        _Paragraph("Billede", "Billede", _spacing(0, 2.5 * MM, _SINGLE)),
+    )
+
+
+def _page_styles(ws: WordStyle) -> tuple[_Paragraph, ...]:
+    """Footnotes, header and footer, and the text of tables."""
+    small = f'<w:color w:val="{ws.header_colour}"/>' + _size(ws.header_size)
+    right_tab = f'<w:tabs><w:tab w:val="right" w:pos="{ws.text_width}"/></w:tabs>'
+    return (
+        _Paragraph("FootnoteText", "footnote text", _spacing(0, 0, _SINGLE),
+                   _size(ws.footnote_size), ui_priority=99),
+        _Paragraph("Header", "header", right_tab + _spacing(0, 0, _SINGLE), small,
+                   ui_priority=99),
+        _Paragraph("Footer", "footer", _spacing(0, 0, _SINGLE) + '<w:jc w:val="right"/>',
+                   small, ui_priority=99),
+        _Paragraph("Tabeltekst", "Tabeltekst", _spacing(0, 0, _SINGLE), _size(ws.table_size)),
+        _Paragraph("Tabeloverskrift", "Tabeloverskrift", "", "<w:b/><w:bCs/>",
+                   based_on="Tabeltekst"),
+    )
+
+
+def _character_styles(ws: WordStyle) -> tuple[_Character, ...]:
+    return (
+        _Character("Hyperlink", "Hyperlink",
+                   f'<w:color w:val="{ws.link_colour}"/><w:u w:val="single"/>'),
+        _Character("FootnoteReference", "footnote reference",
+                   '<w:vertAlign w:val="superscript"/>'),
+        _Character("Kodetegn", "Kodetegn", _fonts(ws.mono_font)),
+        _Character("InternMarkering", "Intern markering",
+                   f'<w:b/><w:bCs/><w:color w:val="{ws.mark_colour}"/>'),
+        _Character("LukketBilag", "Lukket bilag", "<w:i/><w:iCs/>"),
+    )
+
+
+_DEFAULT_CHARACTER = (
+    '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+    '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
+    '<w:unhideWhenUsed/></w:style>')
+_TABLE_NORMAL = (
+    '<w:style w:type="table" w:default="1" w:styleId="TableNormal">'
+    '<w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/>'
+    '<w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
+    '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+    '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
+    '</w:tblPr></w:style>')
+_NO_LIST = (
+    '<w:style w:type="numbering" w:default="1" w:styleId="NoList">'
+    '<w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/>'
+    '<w:unhideWhenUsed/></w:style>')
+
+
+def _table_grid(ws: WordStyle) -> str:
     cell_margins = (f'<w:tblCellMar><w:top w:w="{round(MM)}" w:type="dxa"/>'
                     f'<w:left w:w="{round(1.5 * MM)}" w:type="dxa"/>'
                     f'<w:bottom w:w="{round(MM)}" w:type="dxa"/>'
                     f'<w:right w:w="{round(1.5 * MM)}" w:type="dxa"/></w:tblCellMar>')
-    add('<w:style w:type="table" w:default="1" w:styleId="TableNormal">'
-        '<w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/>'
-        '<w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
-        '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
-        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
-        '</w:tblPr></w:style>')
     grid = _borders("tblBorders", ws.table_border_colour,
                     ("top", "left", "bottom", "right", "insideH", "insideV"))
     header_fill = (f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{ws.table_header_fill}"/>'
                    "</w:tcPr>" if ws.table_header_fill else "")
-    add('<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/>'
-        '<w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/>'
-        f'<w:pPr>{_spacing(0, 0, _SINGLE)}</w:pPr>'
-        f"<w:tblPr>{grid}{cell_margins}</w:tblPr>"
-        '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>'
-        f"{header_fill}</w:tblStylePr></w:style>")
-    add('<w:style w:type="numbering" w:default="1" w:styleId="NoList">'
-        '<w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/>'
-        '<w:unhideWhenUsed/></w:style>')
+    return ('<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/>'
+            '<w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/>'
+            f'<w:pPr>{_spacing(0, 0, _SINGLE)}</w:pPr>'
+            f"<w:tblPr>{grid}{cell_margins}</w:tblPr>"
+            '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>'
+            f"{header_fill}</w:tblStylePr></w:style>")
 
+
+def styles_xml(ws: WordStyle) -> str:
+    body_line = f'w:line="{round(ws.size * ws.line_height * 20)}" w:lineRule="atLeast"'
+    normal = _Paragraph("Normal", "Normal", _spacing(0, 2.5 * MM, body_line),
+                        based_on=None, default=True)
+    paragraphs = (normal, *_heading_styles(ws), *_body_styles(ws), *_page_styles(ws))
+    styles = [p.xml() for p in paragraphs]
+    styles.append(_DEFAULT_CHARACTER)
+    styles += [c.xml() for c in _character_styles(ws)]
+    styles += [_TABLE_NORMAL, _table_grid(ws), _NO_LIST]
     defaults = (
         "<w:docDefaults><w:rPrDefault><w:rPr>"
-        f"{_fonts(ws.font)}<w:sz w:val=\"{_sz(ws.size)}\"/><w:szCs w:val=\"{_sz(ws.size)}\"/>"
+        f"{_fonts(ws.font)}{_size(ws.size)}"
         '<w:lang w:val="da-DK" w:eastAsia="da-DK" w:bidi="ar-SA"/>'
         "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
         f"{_spacing(0, 0, _SINGLE)}</w:pPr></w:pPrDefault></w:docDefaults>"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,7 @@ from docx.shared import Emu
 
 from ..plan import Document, PlannedBilag, PlannedBlock, PlannedItem
 from ..vocabulary import INTERNAL_MARK
-from . import Rendered
+from . import Rendered, warning
 from ._docx_markdown import MarkdownWriter
 from ._docx_package import Footnotes, Numbering, base_package, rezip, set_update_fields
 from ._docx_styles import CM, WordStyle, word_style
@@ -47,48 +46,50 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 
 
+_GUESS = ("sidetallene i DOCX-filens indholdsfortegnelse er et skøn; Word opdaterer dem, "
+          "når filen åbnes.")
+
+
 def render_docx(document: Document, options: DocxOptions) -> Rendered:
-    return Rendered(_render(document, options))
-
-
-def _render(document: Document, options: DocxOptions) -> bytes:
     built = _Built(document)
+    data, reason = _with_page_numbers(built, options)
+    warnings = list(built.markdown.warnings)
+    if reason is not None:
+        warnings.append(warning(document.source_name, f"{reason}: {_GUESS}", "docx-toc-estimate"))
+    return Rendered(data, tuple(warnings))
+
+
+def _with_page_numbers(built: _Built, options: DocxOptions) -> tuple[bytes, str | None]:
+    """The package with measured TOC numbers; or with estimated ones, and the reason why."""
     numbers, count = built.estimate()
-    name = document.source_name
-    guess = ("sidetallene i DOCX-filens indholdsfortegnelse er et skøn; Word opdaterer dem, "
-             "når filen åbnes.")
     if not options.libreoffice:
-        _notice(f"{name}: LibreOffice-opmåling fravalgt (--no-libreoffice): {guess}")
-        return built.package(numbers, count, exact=False)
+        reason = "LibreOffice-opmåling fravalgt (--no-libreoffice)"
+        return built.package(numbers, count, exact=False), reason
     soffice = find_soffice()
     if soffice is None:
-        _notice(f"{name}: LibreOffice (soffice) er ikke installeret: {guess}")
-        return built.package(numbers, count, exact=False)
+        reason = "LibreOffice (soffice) er ikke installeret"
+        return built.package(numbers, count, exact=False), reason
     for _round in range(MAX_ROUNDS):
         data = built.package(numbers, count, exact=True)
         try:
             layout = measure(soffice, data)
         except MeasureError as exc:
-            _notice(f"{name}: {exc}: {guess}")
-            return built.package(numbers, count, exact=False)
+            return built.package(numbers, count, exact=False), str(exc)
         missing = [n for n in numbers if n not in layout.headings]
         if missing:
-            _notice(f"{name}: LibreOffice fandt ikke overskriften til punkt {missing[0]}: {guess}")
-            return built.package(numbers, count, exact=False)
+            reason = f"LibreOffice fandt ikke overskriften til punkt {missing[0]}"
+            return built.package(numbers, count, exact=False), reason
         measured = {n: layout.headings[n] for n in numbers}
         if measured == numbers:
             # The page count in the footer is a field both Word and LibreOffice compute
             # as they print; its cached value cannot move a heading.
-            return data if layout.pages == count else built.package(numbers, layout.pages,
-                                                                     exact=True)
+            if layout.pages == count:
+                return data, None
+            return built.package(numbers, layout.pages, exact=True), None
         # A longer TOC can push every item on by a page: measure again with the new numbers.
         numbers, count = measured, layout.pages
-    _notice(f"{name}: sidetallene faldt ikke på plads efter {MAX_ROUNDS} opmålinger: {guess}")
-    return built.package(numbers, count, exact=False)
-
-
-def _notice(message: str) -> None:
-    print(f"referatgen: {message}", file=sys.stderr)
+    reason = f"sidetallene faldt ikke på plads efter {MAX_ROUNDS} opmålinger"
+    return built.package(numbers, count, exact=False), reason
 
 
 class _Built:
@@ -109,6 +110,7 @@ class _Built:
             folder=document.folder, roots=document.allowed_roots,
             text_width=self.ws.text_width, text_height=self.ws.text_height,
             anchors={item.anchor: bookmark_name(item.number) for item in document.items},
+            source_name=document.source_name,
         )
         self.bookmarks = 0
         self.results: dict[int, Element] = {}
@@ -277,13 +279,14 @@ class _Built:
         properties.revision = 1
         if document.intern:
             properties.content_status = "Intern"
-        # Core properties are UTC ("...Z"); the meeting's time is Danish local time.
+        # Core properties are UTC ("...Z"); the plan's `created` is Danish local time.
         when = _as_utc(self.when)
         properties.created = when
         properties.modified = when
 
     @property
     def when(self) -> dt.datetime:
+        # The meeting's start from the plan, never the clock: same input, same bytes.
         return self.document.created
 
     # -- TOC numbers and the package ------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-import sys
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -24,10 +23,10 @@ from markupsafe import Markup
 
 from .._resources import resource_dir
 from ..commonmark import parse, parser, split_footnotes
-from ..model import Text
-from ..plan import Document, PlannedBlock
+from ..diagnostics import Diagnostic
+from ..plan import Document, PlannedBlock, Text
 from ..vocabulary import INTERNAL_MARK
-from . import Rendered
+from . import Rendered, image_position, warning
 
 Mode = Literal["print", "screen"]
 
@@ -82,11 +81,11 @@ class _Rules(RendererHTML):
               env: EnvType) -> str:
         token = tokens[idx]
         alt = self.renderInlineAsText(token.children or [], options, env)
-        return self.owner.image(str(token.attrs.get("src", "")), alt)
+        return self.owner.image(token, str(token.attrs.get("src", "")), alt)
 
 
 class _MarkdownRenderer:
-    """Renders the Markdown texts of one document in one mode."""
+    """Renders the Markdown texts of one document in one mode; collects the warnings."""
 
     def __init__(self, document: Document, mode: Mode) -> None:
         self.document = document
@@ -95,17 +94,27 @@ class _MarkdownRenderer:
         self.counter = 0
         self.base_level = 3
         self.html = _Rules(self)
+        self.warnings: list[Diagnostic] = []
+        #: The text being rendered, and the line of each of its images (by token id).
+        self.text: Text | None = None
+        self.image_lines: dict[int, int] = {}
 
-    def image(self, src: str, alt: str) -> str:
+    def image(self, token: Token, src: str, alt: str) -> str:
         target = self._local_file(src)
         if target is None:
-            print(f"referatgen: advarsel: billedet '{src}' bruges ikke: det ligger ikke i "
-                  "mødets mappe.", file=sys.stderr)
+            self._warn_outside(token, src)
             return f'<span class="missing-image">[{_escape(alt)}]</span>'
         # Embedded, not linked, in both modes: the output must not depend on where the
         # meeting folder lies (same input, same bytes after a move).
         src = _data_uri(target)
         return f'<img src="{_escape(src)}" alt="{_escape(alt)}">'
+
+    def _warn_outside(self, token: Token, src: str) -> None:
+        where = (1, 1)
+        if self.text is not None:
+            where = image_position(self.text, self.image_lines.get(id(token), 0), src)
+        message = f"billedet '{src}' bruges ikke: det ligger ikke i mødets mappe."
+        self.warnings.append(warning(self.document.source_name, message, "image-outside", where))
 
     def _local_file(self, src: str) -> Path | None:
         if ":" in src.split("/")[0] or src.startswith("/"):
@@ -120,6 +129,10 @@ class _MarkdownRenderer:
         self.counter += 1
         env: dict[str, Any] = {"docId": f"t{self.counter}"}
         tokens = parse(text.markdown, env)
+        self.text = text
+        # Inline tokens carry no line; their block does (footnote bodies included).
+        self.image_lines = {id(child): token.map[0] for token in tokens if token.map
+                            for child in token.children or [] if child.type == "image"}
         if self.mode == "print":
             tokens = self._float_footnotes(tokens, env)
         return Markup(self.html.render(tokens, parser().options, env))
@@ -177,6 +190,12 @@ def _environment() -> Environment:
 
 def render_html(document: Document, mode: Mode = "print", stylesheets: Sequence[str] = ()) -> str:
     """The document as HTML. `stylesheets` are CSS texts inlined into the head."""
+    return html_with_warnings(document, mode, stylesheets)[0]
+
+
+def html_with_warnings(document: Document, mode: Mode = "print",
+                       stylesheets: Sequence[str] = ()) -> tuple[str, list[Diagnostic]]:
+    """The document as HTML, and the warnings about what it could not show."""
     markdown = _MarkdownRenderer(document, mode)
 
     def body(block: PlannedBlock, level: int) -> Markup:
@@ -184,17 +203,20 @@ def render_html(document: Document, mode: Mode = "print", stylesheets: Sequence[
         return markdown.render(block.text, level)
 
     template = _environment().get_template("document.html.j2")
-    return template.render(
+    html = template.render(
         doc=document,
         mode=mode,
         body=body,
         internal_mark=INTERNAL_MARK,
         header=document.running_header,
+        # The meeting's day (the plan's date): WeasyPrint takes the PDF's creation date
+        # from this meta too, so the same meeting gives the same bytes.
         created=document.date.isoformat(),
         logo_src=_logo_src(document, mode),
         # "</" would end the <style> element early: CSS reads "<\/" the same way.
         stylesheets=[Markup(css.replace("</", "<\\/")) for css in stylesheets],
     )
+    return html, markdown.warnings
 
 
 def _data_uri(path: Path) -> str:
@@ -214,7 +236,8 @@ def render_html_file(document: Document) -> Rendered:
     css = [path.read_text("utf-8") for path in stylesheet_paths(document)]
     screen = resource_dir("templates") / "screen.css"
     css.append(screen.read_text("utf-8"))
-    return Rendered(render_html(document, "screen", css).encode("utf-8"))
+    html, warnings = html_with_warnings(document, "screen", css)
+    return Rendered(html.encode("utf-8"), tuple(warnings))
 
 
 def stylesheet_paths(document: Document) -> list[Path]:

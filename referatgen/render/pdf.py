@@ -12,16 +12,15 @@ import functools
 import logging
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from ..diagnostics import ReferatgenError
+from ..diagnostics import Diagnostic, ReferatgenError
 from ..plan import Document
-from . import Rendered
-from .html import inside, render_html, stylesheet_paths
+from . import Rendered, warning
+from .html import html_with_warnings, inside, stylesheet_paths
 
 if TYPE_CHECKING:
     import weasyprint
@@ -75,37 +74,34 @@ def _installed_families() -> frozenset[str]:
     return frozenset(f.strip().lower() for line in output.splitlines() for f in line.split(","))
 
 
-@functools.cache
-def _warn_missing_font(family: str) -> None:
-    # Cached: the secretary hears it once per run, not once per document.
-    print(f"referatgen: advarsel: skrifttypen '{family}' er ikke installeret; PDF'en bruger "
-          "en erstatning. Installér fx fonts-liberation2 og fonts-crosextra-carlito.",
-          file=sys.stderr)
-
-
-def check_fonts(document: Document) -> None:
+def check_fonts(document: Document) -> list[Diagnostic]:
+    """The missing-font warning, on every render: only the probe is cached, so a worker
+    that renders many meetings reports it for each, and the caller says it once per run."""
     families = _installed_families()
     wanted = document.style.font
     if families and wanted and wanted.lower() not in families:
-        _warn_missing_font(wanted)
+        message = (f"skrifttypen '{wanted}' er ikke installeret; PDF'en bruger en erstatning. "
+                   "Installér fx fonts-liberation2 og fonts-crosextra-carlito.")
+        return [warning(document.source_name, message, "missing-font")]
+    return []
 
 
-def render_document(document: Document) -> tuple[weasyprint.Document, Any]:
-    """Lay out the document; returns WeasyPrint's document and the fetcher used."""
+def render_document(document: Document) -> tuple[weasyprint.Document, Any, list[Diagnostic]]:
+    """Lay out the document; returns WeasyPrint's document, the fetcher used and the
+    warnings so far (images left out, a missing font)."""
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     _font_probe()
     fetcher = _fetcher_class()(document.allowed_roots)
-    html = render_html(document, "print")
+    html, warnings = html_with_warnings(document, "print")
     stylesheets = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
                    for path in stylesheet_paths(document)]
     html_doc = weasyprint.HTML(string=html, base_url=document.folder.as_uri() + "/",
                                url_fetcher=fetcher)
     # Presentational hints carry <ol start>: a list that resumes at 3 must print "3.".
     rendered = html_doc.render(stylesheets=stylesheets, pdf_tags=True, presentational_hints=True)
-    check_fonts(document)
-    return rendered, fetcher
+    return rendered, fetcher, warnings + check_fonts(document)
 
 
 def render_pdf(document: Document, options: PdfOptions) -> Rendered:
@@ -117,7 +113,8 @@ def render_pdf(document: Document, options: PdfOptions) -> Rendered:
             f"Ukendt PDF-variant '{options.variant}'. Vælg en af "
             f"{', '.join(sorted(VARIANTS))} eller none.")
 
-    rendered, fetcher = render_document(document)
+    rendered, fetcher, warnings = render_document(document)
+    # Derived from the meeting's day, not the clock: the same meeting gives the same bytes.
     moment = dt.datetime.combine(document.date, dt.time(12, 0), tzinfo=dt.UTC)
     attachments = [
         weasyprint.Attachment(
@@ -136,7 +133,6 @@ def render_pdf(document: Document, options: PdfOptions) -> Rendered:
         uncompressed_pdf=False,
     )
     assert isinstance(data, bytes)
-    for url in fetcher.refused:
-        print(f"referatgen: advarsel: {url} blev ikke hentet (uden for mødets mappe).",
-              file=sys.stderr)
-    return Rendered(data)
+    warnings += [warning(document.source_name, f"{url} blev ikke hentet (uden for mødets mappe).",
+                         "fetch-refused") for url in fetcher.refused]
+    return Rendered(data, tuple(warnings))
