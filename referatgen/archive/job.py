@@ -9,14 +9,10 @@ meeting must not stop the others, so every failure becomes a result.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import io
 import os
-import threading
 import time
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -81,49 +77,27 @@ class JobResult:
 def run_job(job: Job) -> JobResult:
     start = time.perf_counter()
     result = JobResult(job.rel, ok=False, pid=os.getpid())
-    with _printed_warnings(job, result):
-        try:
-            _build(job, result)
-            result.ok = not result.errors
-        except MeetingInvalid as exc:
-            result.errors = [d.format() for d in exc.diagnostics]
-        except ReferatgenError as exc:
-            result.errors = [str(exc)]
-            cause = exc.__cause__
-            if isinstance(cause, OSError) and cause.errno in FATAL_ERRNOS:
-                result.fatal = str(exc)
-        except OSError as exc:
-            result.errors = [f"Kan ikke læse {exc.filename or job.display}: {exc.strerror}."]
-        except Exception as exc:  # a bug hit by one meeting must not stop the archive
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            result.errors = [f"intern fejl ({type(exc).__name__}: {exc}) i {frame.filename}:"
-                             f"{frame.lineno}. Det er en fejl i referatgen, ikke i filen; meld "
-                             "den til IT."]
+    try:
+        _build(job, result)
+        result.ok = not result.errors
+    except MeetingInvalid as exc:
+        result.errors = [d.format() for d in exc.diagnostics]
+    except ReferatgenError as exc:
+        result.errors = [str(exc)]
+        cause = exc.__cause__
+        if isinstance(cause, OSError) and cause.errno in FATAL_ERRNOS:
+            result.fatal = str(exc)
+    except OSError as exc:
+        result.errors = [f"Kan ikke læse {exc.filename or job.display}: {exc.strerror}."]
+    except Exception as exc:  # a bug hit by one meeting must not stop the archive
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        result.errors = [f"intern fejl ({type(exc).__name__}: {exc}) i {frame.filename}:"
+                         f"{frame.lineno}. Det er en fejl i referatgen, ikke i filen; meld "
+                         "den til IT."]
     if not result.ok:
         result.outputs, result.deps, result.digest, result.index = [], {}, "", {}
     result.seconds = time.perf_counter() - start
     return result
-
-
-@contextlib.contextmanager
-def _printed_warnings(job: Job, result: JobResult) -> Iterator[None]:
-    """Lines a renderer prints become the job's warnings.
-
-    Needed only while some renderers still print their warnings instead of returning
-    them in Rendered.warnings: printed in a worker, they would cut through the progress
-    bar, once per meeting, and never reach the summary. On a Dask worker's thread pool
-    stderr is shared by concurrent jobs, so it is left alone there.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    capture = io.StringIO()
-    with contextlib.redirect_stderr(capture):
-        yield
-    for line in capture.getvalue().splitlines():
-        text = line.removeprefix("referatgen: ").removeprefix("advarsel: ").strip()
-        if text:
-            result.warnings.append(Diagnostic(job.display, 1, 1, "warning", text, "stderr"))
 
 
 def _build(job: Job, result: JobResult) -> None:

@@ -23,9 +23,9 @@ from markdown_it.token import Token
 from ..commonmark import parse, split_footnotes
 from ..diagnostics import Diagnostic
 from ..plan import Text
-from . import image_position, warning
 from ._docx_package import Footnotes, Numbering, list_indent
 from ._docx_xml import Element, el, paragraph, run, sub, val
+from .base import image_position, warning
 
 Sink = Callable[[Element], None]
 

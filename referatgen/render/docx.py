@@ -22,7 +22,6 @@ from docx.shared import Emu
 
 from ..plan import Document, PlannedBilag, PlannedBlock, PlannedItem
 from ..vocabulary import INTERNAL_MARK
-from . import Rendered, warning
 from ._docx_markdown import MarkdownWriter
 from ._docx_package import Footnotes, Numbering, base_package, rezip, set_update_fields
 from ._docx_styles import CM, WordStyle, word_style
@@ -36,6 +35,7 @@ from ._docx_toc import (
     toc,
 )
 from ._docx_xml import Element, el, field, paragraph, run, sub, val
+from .base import Rendered, warning
 
 if TYPE_CHECKING:
     from ..options import DocxOptions

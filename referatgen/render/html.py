@@ -26,7 +26,7 @@ from ..commonmark import parse, parser, split_footnotes
 from ..diagnostics import Diagnostic
 from ..plan import Document, PlannedBlock, Text
 from ..vocabulary import INTERNAL_MARK
-from . import Rendered, image_position, warning
+from .base import Rendered, image_position, warning
 
 Mode = Literal["print", "screen"]
 

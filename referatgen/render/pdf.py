@@ -19,7 +19,7 @@ from urllib.request import url2pathname
 
 from ..diagnostics import Diagnostic, ReferatgenError
 from ..plan import Document
-from . import Rendered, warning
+from .base import Rendered, warning
 from .html import html_with_warnings, inside, stylesheet_paths
 
 if TYPE_CHECKING:
