@@ -38,7 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # Property-based tests: a fixed, small number of derandomized examples by default (CI),
 # many random ones with --hypothesis-profile=long.
 settings.register_profile(
-    "ci", max_examples=4, derandomize=True, deadline=None, print_blob=True,
+    "ci", max_examples=3, derandomize=True, deadline=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile(
     "long", max_examples=200, deadline=None, print_blob=True,
