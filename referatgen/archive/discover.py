@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -27,7 +28,8 @@ MD_SUFFIXES = (".md", ".markdown")
 SNIFF_BYTES = 1 << 20
 _GLOB_CHARS = frozenset("*?[")
 Adder = Callable[[Path, Path, str], None]
-_YAML_KEY = re.compile(r"""^(?:punkter|"punkter"|'punkter')[ \t]*:""")
+_YAML_KEY = re.compile(
+    r"""^(?:punkter|organ|dato|"punkter"|"organ"|"dato"|'punkter'|'organ'|'dato')[ \t]*:""")
 _FRONT_KEY = re.compile(r"""^(?:organ|dato|"organ"|"dato"|'organ'|'dato')[ \t]*:""")
 
 
@@ -49,25 +51,52 @@ class Discovery:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     #: (path, message) of inputs that cannot be built: missing, colliding.
     problems: list[tuple[str, str]] = field(default_factory=list)
+    #: (path, why) of files passed over that the user must hear of even without
+    #: --verbose: a FIFO or device named like a meeting file.
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def pass_over(self, path: Path, why: str) -> None:
+        (self.skipped if regular(path) else self.notes).append((str(path), why))
 
 
 def is_glob(text: str) -> bool:
     return bool(_GLOB_CHARS & set(text))
 
 
+def regular(path: Path) -> bool:
+    """A regular file (or a link to one): a FIFO or a device named *.yaml would block
+    the run or never end, so it is never opened."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True  # unreadable: the build says so, with the file's name
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as handle:
+        data = handle.read(SNIFF_BYTES)
+    # A meeting file saved as UTF-16 (Notepad's "Unicode") still looks like one, so the
+    # build reports it as one that cannot be read, rather than passing over it unseen.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
 def sniff(path: Path) -> bool:
-    """Does this file look like a meeting file? Reads at most SNIFF_BYTES, parses nothing."""
+    """Does this file look like a meeting file? Reads at most SNIFF_BYTES, parses nothing.
+
+    A YAML file with a top-level `punkter:`, `organ:` or `dato:` line counts, whatever
+    else is wrong with it: such a file that cannot be read or parsed is a failed meeting
+    in the summary, not a file passed over in silence."""
     suffix = path.suffix.lower()
-    if suffix not in YAML_SUFFIXES + MD_SUFFIXES:
+    if suffix not in YAML_SUFFIXES + MD_SUFFIXES or not regular(path):
         return False
     try:
-        with path.open("r", encoding="utf-8", errors="replace", newline=None) as handle:
-            text = handle.read(SNIFF_BYTES)
+        text = _head(path)
     except OSError:
         # Unreadable: let the build say so with the file's name.
         return True
-    text = text.removeprefix("\ufeff")
-    lines = text.split("\n")
+    lines = text.replace("\r\n", "\n").split("\n")
     if suffix in YAML_SUFFIXES:
         return any(_YAML_KEY.match(line) for line in lines)
     if not lines or lines[0].rstrip() != "---":
@@ -133,7 +162,14 @@ def discover(inputs: Sequence[str], exclude: Path | None = None) -> Discovery:
         if resolved in seen:
             return
         seen.add(resolved)
-        rel = PurePosixPath(path.relative_to(root).as_posix())
+        rel = PurePosixPath(os.path.normpath(path.relative_to(root)).replace(os.sep, "/"))
+        if rel.is_absolute() or rel.parts[:1] == ("..",):
+            # "*/../../m.yaml": the output would land outside -o. Outputs mirror the
+            # input tree below its root, so a file above the root has no place there.
+            found.problems.append((str(path), "Filen ligger uden for mønsterets startmappe "
+                                   f"({root}), så dens PDF ville havne uden for uddatamappen. "
+                                   "Angiv mappen eller filen selv i stedet."))
+            return
         display = os.path.join(display_root, *rel.parts) if display_root else str(path)
         found.meetings.append(Found(path, rel, display))
 
@@ -147,6 +183,8 @@ def discover(inputs: Sequence[str], exclude: Path | None = None) -> Discovery:
                 add(meeting, path, text)
         elif path.is_file():
             add(path, path.parent, "")
+        elif path.exists():
+            found.notes.append((text, _why_not(path)))
         else:
             found.problems.append((text, "Filen eller mappen findes ikke. Ret stien."))
     _refuse_collisions(found)
@@ -174,7 +212,7 @@ def _expand_glob(pattern: str, found: Discovery, rules: IgnoreRules, excluded: P
         elif sniff(path):
             add(path, root, display_root)
         else:
-            found.skipped.append((match, _why_not(path)))
+            found.pass_over(path, _why_not(path))
 
 
 def _takewhile_plain(parts: Iterable[str]) -> Iterable[str]:
@@ -218,13 +256,15 @@ def _walk(top: Path, found: Discovery, rules: IgnoreRules, excluded: Path | None
             elif sniff(path):
                 yield path
             else:
-                found.skipped.append((str(path), _why_not(path)))
+                found.pass_over(path, _why_not(path))
 
 
 def _why_not(path: Path) -> str:
     suffix = path.suffix.lower()
+    if not regular(path):
+        return "ikke en almindelig fil (fx en FIFO eller en enhed); den åbnes ikke"
     if suffix in YAML_SUFFIXES:
-        return "ikke en mødefil (ingen 'punkter:' øverst i filen)"
+        return "ikke en mødefil (ingen 'punkter:', 'organ:' eller 'dato:' øverst i filen)"
     if suffix in MD_SUFFIXES:
         return "ikke en mødefil (ingen forside med 'organ:' eller 'dato:')"
     return "ikke en mødefil (kun .yaml, .yml og .md læses)"

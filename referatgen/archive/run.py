@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def run_archive(config: ArchiveConfig) -> ArchiveSummary:
     ReferatgenError when the output folder cannot be used at all.
     """
     discovery = discover(config.inputs, config.output)
+    for path, why in discovery.notes:
+        print(f"referatgen: passer over {path}: {why}.", file=sys.stderr)
     if config.verbose:
         for path, why in discovery.skipped:
             print(f"passer over: {path} ({why})")

@@ -1,0 +1,124 @@
+"""Odd inputs to an archive build: files that are not what their name says, files that
+look like meetings but cannot be read, globs that point outside, edited bookkeeping."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES, run_referatgen
+
+EXAMPLE = EXAMPLES / "htk-direktionen-2022-09-05.yaml"
+
+
+def _build(source: Path | str, out: Path, *extra: str) -> tuple[int, str, str]:
+    result = run_referatgen(["build", str(source), "-o", str(out), "--format", "html",
+                             "--jobs", "1", *extra])
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stdout, result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_named_like_a_meeting_is_passed_over_never_opened(tmp_path: Path) -> None:
+    source = tmp_path / "moeder"
+    source.mkdir()
+    shutil.copyfile(EXAMPLE, source / "moede.yaml")
+    os.mkfifo(source / "roer.yaml")  # opening it would block the run for ever
+    code, _out, err = _build(source, tmp_path / "ud")
+    assert code == 0
+    assert "roer.yaml" in err and "ikke en almindelig fil" in err
+    assert (tmp_path / "ud" / "moede.html").is_file()
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("cp1252.yaml", "organ: Økonomiudvalget\ndato: 2022-09-05\npunkter:\n  - titel: Æ\n"
+     .encode("cp1252")),
+    ("utf16.yaml", "organ: Udvalget\ndato: 2022-09-05\npunkter:\n  - titel: A\n"
+     .encode("utf-16")),
+    ("tab.yaml", b"organ: X\ndato: 2022-09-05\npunkter:\n\t- titel: A\n"),
+    ("uden-punkter.yaml", b"organ: X\ndato: 2022-09-05\npunkter: [\n"),
+    ("forside.md", b"---\norgan: X\ndato: [\n---\n# A\n"),
+])
+def test_a_meeting_that_cannot_be_read_is_a_failure_not_a_skip(
+        tmp_path: Path, name: str, data: bytes) -> None:
+    source = tmp_path / "moeder"
+    source.mkdir()
+    (source / name).write_bytes(data)
+    code, _out, err = _build(source, tmp_path / "ud")
+    assert code == 1
+    assert f"{name}:" in err and "error:" in err
+
+
+def test_other_files_are_passed_over_and_listed_with_verbose(tmp_path: Path) -> None:
+    source = tmp_path / "moeder"
+    source.mkdir()
+    shutil.copyfile(EXAMPLE, source / "moede.yaml")
+    (source / "ci.yaml").write_text("jobs:\n  test: 1\n", "utf-8")
+    (source / "noter.md").write_text("# Noter\n", "utf-8")
+    code, out, err = _build(source, tmp_path / "ud")
+    assert code == 0 and "ci.yaml" not in out + err
+    code, out, _err = _build(source, tmp_path / "ud2", "--verbose")
+    assert code == 0 and "ci.yaml" in out and "noter.md" in out
+
+
+def test_a_glob_never_writes_outside_the_output_folder(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    shutil.copyfile(EXAMPLE, tmp_path / "m.yaml")
+    out = tmp_path / "a" / "b" / "ud"
+    result = run_referatgen(["build", "*/../../m.yaml", "-o", str(out), "--format", "html",
+                             "--jobs", "1"], cwd=tmp_path / "a")
+    assert result.returncode == 1 and "uden for" in result.stderr
+    assert not (tmp_path / "m.html").exists()
+    assert [p for p in tmp_path.rglob("*.html") if out not in p.parents] == []
+
+
+@pytest.mark.parametrize("damage", ["truncated", "missing-key", "wrong-type"])
+def test_an_edited_index_is_a_message_for_find(tmp_path: Path, damage: str) -> None:
+    source = tmp_path / "moeder"
+    source.mkdir()
+    shutil.copyfile(EXAMPLE, source / "moede.yaml")
+    out = tmp_path / "ud"
+    assert _build(source, out)[0] == 0
+    index = out / "index.json"
+    data = json.loads(index.read_text("utf-8"))
+    if damage == "truncated":
+        index.write_text(index.read_text("utf-8")[:200], "utf-8")
+    elif damage == "missing-key":
+        del data["meetings"][0]["dato"]
+        index.write_text(json.dumps(data), "utf-8")
+    else:
+        data["meetings"][0]["punkter"][0]["nr"] = "en"
+        index.write_text(json.dumps(data), "utf-8")
+    result = run_referatgen(["find", "21/24696", str(out)])
+    assert result.returncode == 1
+    assert "index.json er ødelagt" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["truncated", "wrong-type", "index"])
+def test_an_edited_manifest_makes_the_build_start_afresh(tmp_path: Path, damage: str) -> None:
+    source = tmp_path / "moeder"
+    source.mkdir()
+    shutil.copyfile(EXAMPLE, source / "moede.yaml")
+    out = tmp_path / "ud"
+    assert _build(source, out)[0] == 0
+    manifest = out / ".referatgen-manifest.json"
+    data = json.loads(manifest.read_text("utf-8"))
+    entry = next(iter(data["meetings"].values()))
+    if damage == "truncated":
+        manifest.write_text(manifest.read_text("utf-8")[:100], "utf-8")
+    elif damage == "wrong-type":
+        next(iter(entry["deps"].values()))["size"] = "stor"
+        manifest.write_text(json.dumps(data), "utf-8")
+    else:
+        del entry["index"]["organ"]
+        manifest.write_text(json.dumps(data), "utf-8")
+    code, out_text, err = _build(source, out)
+    assert code == 0, err
+    assert "bygges igen" in err and "bygget" in out_text
+    found = run_referatgen(["find", "21/24696", str(out)])
+    assert found.returncode == 0, found.stderr
+
