@@ -150,7 +150,9 @@ def _load_folder(folder: Path, seen: tuple[Path, ...] = ()) -> Style:
     if folder in seen:
         raise StyleError(f"Stilen i {folder} arver fra sig selv (extends danner en ring).")
     try:
-        data = YAML(typ="safe").load((folder / "style.yaml").read_text("utf-8"))
+        text = (folder / "style.yaml").read_text("utf-8")
+        _check_style_yaml(folder / "style.yaml", text)
+        data = YAML(typ="safe").load(text)
     except (OSError, UnicodeDecodeError, YAMLError) as exc:
         raise StyleError(f"{folder / 'style.yaml'} kan ikke læses: {exc}") from exc
     if not isinstance(data, dict):
@@ -163,6 +165,55 @@ def _load_folder(folder: Path, seen: tuple[Path, ...] = ()) -> Style:
             raise StyleError(f"{folder / 'style.yaml'}: {message}")
         parent = _load_folder(parent_folder, (*seen, folder))
     return _merge(folder, data, parent)
+
+
+#: The numbers of a style's `docx:` block: sizes in points, measures in cm, line height as a
+#: factor. Anything outside these bounds (a negative size, .inf, .nan, 1e308) is a typo
+#: that Word or LibreOffice would choke on; it is refused when the style loads.
+_NUMBER_BOUNDS = (0.0, 500.0)
+
+
+def _check_style_yaml(path: Path, text: str) -> None:
+    """A style is data, read like a meeting file: no aliases, no hostile nesting, no
+    control characters, and numbers a document can use, each refused with its line."""
+    from .meetingfile.nodes import FORBIDDEN, MappingNode, Scalar, SequenceNode
+    from .meetingfile.yaml import parse_yaml
+
+    control = FORBIDDEN.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise StyleError(f"{path}:{line}: filen indeholder et styretegn "
+                         f"(U+{ord(control.group()):04X}).")
+    root, problems = parse_yaml(text, str(path), kind="stilfil")
+    if problems:
+        first = problems[0]
+        raise StyleError(f"{first.path}:{first.line}:{first.column}: {first.message}")
+    docx = root.get("docx") if isinstance(root, MappingNode) else None
+    todo = [docx] if docx is not None else []
+    while todo:
+        node = todo.pop()
+        if isinstance(node, MappingNode):
+            todo += [value for _key, value in node.entries.values()]
+        elif isinstance(node, SequenceNode):
+            todo += node.items
+        elif isinstance(node, Scalar) and node.tag in ("int", "float"):
+            _check_number(path, node)
+
+
+def _check_number(path: Path, node: Any) -> None:
+    import math
+
+    low, high = _NUMBER_BOUNDS
+    try:
+        value = float(node.value.replace("_", ""))
+    except ValueError:
+        value = math.nan  # .inf, .nan and their spellings
+    if node.value.strip().lower() in (".inf", "+.inf", "-.inf", ".nan"):
+        value = math.nan
+    if not (math.isfinite(value) and low <= value <= high):
+        raise StyleError(f"{path}:{node.line}:{node.column}: '{node.value}' kan ikke bruges "
+                         f"som størrelse eller mål; skriv et tal fra {low:g} til {high:g} "
+                         "(punkt, cm eller en faktor).")
 
 
 _STYLE_KEYS = frozenset({

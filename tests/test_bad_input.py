@@ -93,3 +93,40 @@ def test_every_example_is_well_within_the_limits() -> None:
     for path in EXAMPLES.iterdir():
         if path.suffix in (".yaml", ".md"):
             assert _check(path)[0] == 0, path.name
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (".inf", ".inf"), (".nan", ".nan"), ("1e308", "1e308"), ("-3", "-3"), ("-.inf", "-.inf")])
+def test_a_style_with_an_unusable_number_is_refused_with_its_line(
+        tmp_path: Path, value: str, shown: str) -> None:
+    import shutil
+
+    from .conftest import ROOT
+
+    style = tmp_path / "stil"
+    shutil.copytree(ROOT / "styles" / "standard", style)
+    text = (style / "style.yaml").read_text("utf-8")
+    assert "  skriftstørrelse: 10.5\n" in text
+    (style / "style.yaml").write_text(
+        text.replace("  skriftstørrelse: 10.5\n", f"  skriftstørrelse: {value}\n"), "utf-8")
+    line = text[:text.index("  skriftstørrelse: 10.5")].count("\n") + 1
+    meeting = tmp_path / "moede.yaml"
+    meeting.write_text("stil: ./stil\n" + HEADER + ITEM, "utf-8")
+    code, output = _check(meeting)
+    assert code == 1
+    assert f"style.yaml:{line}:20: '{shown}' kan ikke bruges" in output
+
+
+def test_a_style_with_aliases_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from .conftest import ROOT
+
+    style = tmp_path / "stil"
+    shutil.copytree(ROOT / "styles" / "standard", style)
+    with (style / "style.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("a: &x [1, 2]\nb: *x\n")
+    meeting = tmp_path / "moede.yaml"
+    meeting.write_text("stil: ./stil\n" + HEADER + ITEM, "utf-8")
+    code, output = _check(meeting)
+    assert code == 1 and "aliaser" in output and "stilfil" in output

@@ -18,11 +18,12 @@ _TAGS = {
 
 
 def parse_yaml(
-    text: str, display: str, *, line_offset: int = 0
+    text: str, display: str, *, line_offset: int = 0, kind: str = "mødefil"
 ) -> tuple[Node | None, list[Diagnostic]]:
-    """Compose (not construct) the YAML: nodes keep their marks and cost less than objects."""
+    """Compose (not construct) the YAML: nodes keep their marks and cost less than objects.
+    `kind` names the file in messages ("mødefil", "stilfil")."""
     try:
-        return _parse(text, display, line_offset)
+        return _parse(text, display, line_offset, kind)
     except RecursionError:
         # ruamel's pure parser recurses per level of nesting: a hostile file ends here,
         # with a message, instead of in a crash.
@@ -31,7 +32,8 @@ def parse_yaml(
                                  "yaml-syntax")]
 
 
-def _parse(text: str, display: str, line_offset: int) -> tuple[Node | None, list[Diagnostic]]:
+def _parse(text: str, display: str, line_offset: int,
+           kind: str) -> tuple[Node | None, list[Diagnostic]]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -59,7 +61,9 @@ def _parse(text: str, display: str, line_offset: int) -> tuple[Node | None, list
     if node is None:
         return None, []
     diagnostics: list[Diagnostic] = []
-    tree = _Converter(text, line_offset, display, diagnostics).convert(node)
+    converter = _Converter(text, line_offset, display, diagnostics)
+    converter.kind = kind
+    tree = converter.convert(node)
     if diagnostics:
         return None, diagnostics
     return tree, []
@@ -132,6 +136,8 @@ class _Converter:
         self.seen: set[int] = set()
         self.alias_reported = False
         self.too_deep_reported = False
+        #: What the file is, for messages: "mødefil" or "stilfil".
+        self.kind = "mødefil"
 
     def error(self, line: int, column: int, message: str) -> None:
         self.diagnostics.append(
@@ -151,7 +157,7 @@ class _Converter:
             if not self.alias_reported:
                 self.alias_reported = True
                 self.error(line, column, "Ankre og aliaser (& og *) kan ikke bruges i en "
-                           "mødefil. Skriv teksten ud de steder, den skal stå.")
+                           f"{self.kind}. Skriv teksten ud de steder, den skal stå.")
             return Scalar("", line, column, "null")
         self.seen.add(id(node))
         if isinstance(node, ruamel_nodes.ScalarNode):
