@@ -3,6 +3,9 @@ never a hang, and a failed build leaves the earlier outputs as they were."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -130,3 +133,71 @@ def test_a_style_with_aliases_is_refused(tmp_path: Path) -> None:
     meeting.write_text("stil: ./stil\n" + HEADER + ITEM, "utf-8")
     code, output = _check(meeting)
     assert code == 1 and "aliaser" in output and "stilfil" in output
+
+
+# -- hostile Word files for `import` ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def word_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    from referatgen._api import prepare, render_all
+    from referatgen.options import BuildOptions
+
+    options = BuildOptions.make(libreoffice=False)
+    document, _ = prepare(EXAMPLES / "htk-direktionen-2022-09-05.yaml", options)
+    return render_all(document, ["docx"], options)["docx"].data
+
+
+def _rewrite(data: bytes, target: Path, document: Callable[[bytes], bytes],
+             extra: Callable[[zipfile.ZipFile], None] | None = None) -> Path:
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "word/document.xml":
+                content = document(content)
+            out.writestr(item.filename, content)
+        if extra is not None:
+            extra(out)
+    return target
+
+
+_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">'
+           + b"".join(b'<!ENTITY %c "%s">' % (98 + i, b"&%c;" % (97 + i) * 10) for i in range(8))
+           + b"]>")
+
+
+@pytest.mark.parametrize(("case", "change", "said"), [
+    ("malformed", lambda c: c[: len(c) // 2], "ødelagt"),
+    ("entities", lambda c: _LAUGHS + c.split(b"?>", 1)[1].replace(b"<w:t>", b"<w:t>&i;", 1),
+     "ødelagt"),
+    ("deep", lambda c: c.replace(b"<w:body>", b"<w:body>" + b"<w:sdt>" * 300
+                                 + b"</w:sdt>" * 300, 1), "dybt"),
+])
+def test_a_hostile_word_file_is_refused(tmp_path: Path, word_file: bytes, case: str,
+                                        change: Callable[[bytes], bytes], said: str) -> None:
+    path = _rewrite(word_file, tmp_path / f"{case}.docx", change)
+    result = run_referatgen(["import", str(path), "-o", str(tmp_path / "ud")])
+    assert result.returncode == 1, result.stderr
+    assert f"{case}.docx" in result.stderr and said in result.stderr
+    assert "Traceback" not in result.stderr and "intern fejl" not in result.stderr
+    assert not (tmp_path / "ud").exists() or not list((tmp_path / "ud").iterdir())
+
+
+def test_a_zip_bomb_is_refused_unopened(tmp_path: Path, word_file: bytes) -> None:
+    import resource
+
+    def bomb(out: zipfile.ZipFile) -> None:
+        # 1.5 GB of zeros, a couple of megabytes packed, referenced by nothing or by all.
+        with out.open("word/media/image1.png", "w", force_zip64=True) as member:
+            chunk = b"\0" * (64 * 1024 * 1024)
+            for _ in range(24):
+                member.write(chunk)
+
+    path = _rewrite(word_file, tmp_path / "bombe.docx", lambda c: c, bomb)
+    assert path.stat().st_size < 4 * 1024 * 1024
+    result = run_referatgen(["import", str(path), "-o", str(tmp_path / "ud")])
+    assert result.returncode == 1 and "bombe.docx" in result.stderr
+    assert "1536 MB" in result.stderr
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kib < 1024 * 1024  # the child never came near 1 GB

@@ -43,18 +43,50 @@ class _Run:
     link: str = ""
 
 
+#: The most a Word file may unpack to, and the most parts it may have: a real one is a
+#: few megabytes; a "zip bomb" of 2 MB that unpacks to gigabytes is refused unopened.
+MAX_UNPACKED = 256 * 1024 * 1024
+MAX_PARTS = 5000
+
+
+def _check_package(path: Path) -> None:
+    """Refuse a package whose parts would unpack to more than MAX_UNPACKED. The declared
+    sizes bound what is read: zipfile stops at a member's declared size."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReferatgenError(
+            f"{path}: er ikke en Word-fil (.docx), der kan læses ({exc}). Gem den som "
+            ".docx i Word, eller importér den som PDF.") from exc
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_UNPACKED or len(infos) > MAX_PARTS:
+        raise ReferatgenError(
+            f"{path}: Word-filen fylder {unpacked // (1024 * 1024)} MB udpakket i "
+            f"{len(infos)} dele; mere end {MAX_UNPACKED // (1024 * 1024)} MB eller "
+            f"{MAX_PARTS} dele importeres ikke. Gem den igen i Word uden store billeder, "
+            "eller importér den som PDF.")
+
+
 def read_docx(path: Path, report: Report) -> ReadSource:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
+    _check_package(path)
     try:
         document = docx.Document(str(path))
+        blocks = _Reader(document, report).read()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReferatgenError(
             f"{path}: er ikke en Word-fil (.docx), der kan læses ({exc}). Gem den som "
             ".docx i Word, eller importér den som PDF.") from exc
-    reader = _Reader(document, report)
-    blocks = reader.read()
+    except etree.XMLSyntaxError as exc:
+        # Malformed XML, an entity bomb (lxml stops its amplification), or nesting past
+        # lxml's limit of 256 levels: the file is damaged or hostile, never a minute.
+        raise ReferatgenError(
+            f"{path}: Word-filens XML er ødelagt eller for dybt indlejret ({exc.msg}). "
+            "Åbn og gem den i Word, eller importér den som PDF.") from exc
     if not blocks:
         raise ReferatgenError(f"{path}: Word-filen har ingen tekst.")
     return ReadSource(blocks, marked=True, levels=True)
