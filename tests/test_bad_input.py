@@ -201,3 +201,24 @@ def test_a_zip_bomb_is_refused_unopened(tmp_path: Path, word_file: bytes) -> Non
     assert "1536 MB" in result.stderr
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert peak_kib < 1024 * 1024  # the child never came near 1 GB
+
+
+def test_the_docx_page_measure_reads_an_outline_of_thousands(tmp_path: Path) -> None:
+    """A meeting of 1000+ items: LibreOffice's PDF has an outline entry per item, and
+    reading it once recursed per entry (RecursionError, exit 3)."""
+    import pikepdf
+
+    from referatgen.render._docx_toc import heading_pages
+
+    count = 1500
+    pdf = pikepdf.new()
+    for _ in range(count):
+        pdf.add_blank_page()
+    with pdf.open_outline() as outline:
+        for number in range(count):
+            outline.root.append(pikepdf.OutlineItem(f"Punkt {number + 1}: Titel", number))
+    path = tmp_path / "mange.pdf"
+    pdf.save(path)
+    layout = heading_pages(path)
+    assert layout.pages == count and len(layout.headings) == count
+    assert layout.headings[1] == 1 and layout.headings[count] == count

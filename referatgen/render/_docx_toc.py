@@ -243,7 +243,7 @@ _PUNKT = re.compile(r"\s*Punkt\s+(-?\d+):")
 
 def heading_pages(pdf: Path) -> Layout:
     """Item number -> page from the top level of the PDF's outline (the Heading 1s)."""
-    from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines
+    from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve1
@@ -253,13 +253,9 @@ def heading_pages(pdf: Path) -> Layout:
         pages = {page.pageid: number
                  for number, page in enumerate(PDFPage.create_pages(document), 1)}
         found: dict[int, int] = {}
-        try:
-            outlines = list(document.get_outlines())
-        except PDFNoOutlines:
-            raise MeasureError("PDF'en fra LibreOffice har ingen disposition") from None
-        for level, title, dest, action, _se in outlines:
-            match = _PUNKT.match(str(title))
-            if level != 1 or match is None:
+        for title, dest, action in _top_level_outline(document):
+            match = _PUNKT.match(title)
+            if match is None:
                 continue
             target: Any = dest
             if target is None and action is not None:
@@ -275,3 +271,26 @@ def heading_pages(pdf: Path) -> Layout:
             if page is not None:
                 found.setdefault(int(match[1]), page)
         return Layout(found, len(pages))
+
+
+def _top_level_outline(document: Any) -> list[tuple[str, Any, Any]]:
+    """(title, destination, action) of each top-level outline entry, in order.
+
+    Walked along the entries' /Next links in a loop: pdfminer's own get_outlines()
+    recurses once per entry, and a meeting of a thousand items ran out of stack there."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    outlines = resolve1(document.catalog.get("Outlines"))
+    entry = resolve1(outlines.get("First")) if isinstance(outlines, dict) else None
+    if entry is None:
+        raise MeasureError("PDF'en fra LibreOffice har ingen disposition")
+    out: list[tuple[str, Any, Any]] = []
+    seen: set[int] = set()
+    while isinstance(entry, dict) and id(entry) not in seen:
+        seen.add(id(entry))  # a looping /Next chain ends here, not in a hang
+        title = resolve1(entry.get("Title"))
+        text = decode_text(title) if isinstance(title, bytes) else str(title or "")
+        out.append((text, entry.get("Dest"), entry.get("A")))
+        entry = resolve1(entry.get("Next"))
+    return out
