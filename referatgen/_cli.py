@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -157,6 +156,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         print("referatgen: afbrudt", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except Exception as exc:
+        import traceback  # only on this path: every import counts in a commit hook
+
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         print(
             f"referatgen: intern fejl ({type(exc).__name__}: {exc}) i "

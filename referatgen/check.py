@@ -255,16 +255,14 @@ class _Checker:
 
     def cpr_printed(self, text: Text, lines: list[str]) -> None:
         """CPR numbers in the text as the renderers print it, reported at their source line."""
-        for piece in cpr.printed(text.markdown):
-            for found in cpr.find(piece.text):
-                line_index = piece.line_index + piece.text.count("\n", 0, found.start)
-                line = lines[min(line_index, len(lines) - 1)]
-                # Where the number's first digits stand in the source, if they stand
-                # together there; else at the line's text.
-                column = line.find(found.shown[:4])
-                if column < 0:
-                    column = len(line) - len(line.lstrip())
-                self.cpr_report(found, text.position(line_index, column))
+        for found, line_index in cpr.find_in_markdown(text.markdown):
+            line = lines[min(line_index, len(lines) - 1)]
+            # Where the number's first digits stand in the source, if they stand together
+            # there; else at the line's text.
+            column = line.find(found.shown[:4])
+            if column < 0:
+                column = len(line) - len(line.lstrip())
+            self.cpr_report(found, text.position(line_index, column))
 
     def cpr_plain(self, value: str, where: Where) -> None:
         for found in cpr.find(value):

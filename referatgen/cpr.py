@@ -61,7 +61,9 @@ def _valid_date(day: int, month: int, year: int) -> bool:
 
 
 def _words_before(text: str, start: int) -> list[str]:
-    return [w.strip(":;,()").lower() for w in text[:start].split()[-3:]]
+    # The words before it on its own line: what a reader takes for the number's label.
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    return [w.strip(":;,()").lower() for w in line.split()[-3:]]
 
 
 def find(text: str) -> list[Found]:
@@ -120,3 +122,26 @@ def printed(markdown: str) -> list[Printed]:
         elif token.type in ("fence", "code_block"):
             pieces.append(Printed(token.content, line_index + (token.type == "fence")))
     return pieces
+
+
+#: What makes Markdown print something other than what is written: emphasis, code,
+#: escapes, links and images ([), autolinks and HTML (<), strikethrough, tables, and
+#: entities. A text without any of them prints as written, apart from white space and
+#: list markers. (Parentheses and a lone "&" print as written.)
+_MARKUP = re.compile(r"[*_`\\\[\]<~|]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_SPACE_AROUND_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def find_in_markdown(markdown: str) -> list[tuple[Found, int]]:
+    """Every CPR number of a Markdown text as printed, with its 0-based source line.
+
+    Only a text with Markdown markup is parsed: the others (most of a meeting's texts)
+    print as written, and `check` runs on every commit."""
+    if _MARKUP.search(markdown) is None:
+        plain = _SPACE_AROUND_BREAK.sub("\n", markdown)
+        return [(found, plain.count("\n", 0, found.start)) for found in find(plain)]
+    out: list[tuple[Found, int]] = []
+    for piece in printed(markdown):
+        out += [(found, piece.line_index + piece.text.count("\n", 0, found.start))
+                for found in find(piece.text)]
+    return out

@@ -105,3 +105,17 @@ def test_a_closed_items_public_fields_are(tmp_path: Path) -> None:
 def test_plain_fields_use_the_same_rule(tmp_path: Path) -> None:
     path = _meeting(tmp_path, "Intet.", title="Borger 0101\u200b901234")
     assert len(_cpr_findings(path)) == 1
+
+
+@pytest.mark.parametrize("text", [*CAUGHT, *PASSED, "Første linje\n  - 010190-1234 står her",
+                                  "kontonr.\n0101901234", "3. kontonr. 0101901234",
+                                  "Linje et\n\n    010190-1234 i kode",
+                                  "Se (010190-1234).", "Teknik & Miljø 010190-1234",
+                                  "R&amp;D 0101901234", "Tlf. (45) 0101901234"])
+def test_the_quick_path_agrees_with_the_parsed_text(text: str) -> None:
+    """Texts without markup are not parsed (check runs on every commit); what they give
+    must be what the parsed, printed text gives, at the same lines."""
+    quick = [(f.shown, line) for f, line in cpr.find_in_markdown(text)]
+    parsed = [(f.shown, p.line_index + p.text.count("\n", 0, f.start))
+              for p in cpr.printed(text) for f in cpr.find(p.text)]
+    assert quick == parsed
