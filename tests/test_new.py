@@ -132,3 +132,16 @@ def test_a_previous_file_with_errors_is_refused(tmp_path: Path) -> None:
 def test_a_bad_date_option_is_a_message(tmp_path: Path) -> None:
     result = run_referatgen(["new", "--dato", "17-03-2025", "-o", str(tmp_path / "x.yaml")])
     assert result.returncode == 1 and "år-måned-dag" in result.stderr
+
+
+def test_fast_does_not_print(tmp_path: Path) -> None:
+    from referatgen._api import build
+
+    source = tmp_path / "moede.yaml"
+    outputs = []
+    for index, line in enumerate(("", "    fast: true\n")):
+        source.write_text("organ: Udvalget\ndato: 2024-03-04\npunkter:\n  - titel: Eventuelt\n"
+                          f"{line}    beslutning: Intet.\n", "utf-8")
+        written = build(source, ["html", "docx"], tmp_path / str(index))
+        outputs.append([p.read_bytes() for p in written])
+    assert outputs[0] == outputs[1]
