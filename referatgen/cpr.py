@@ -132,14 +132,38 @@ _MARKUP = re.compile(r"[*_`\\\[\]<~|]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z
 _SPACE_AROUND_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
 
+#: Link and image destinations and reference labels, which print nowhere in the text.
+_DESTINATION = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
+#: Markup characters that can stand between two printed digits.
+_BETWEEN_DIGITS = str.maketrans(dict.fromkeys("*_`~\\[]!<>", None))
+
+
+def _could_hold_cpr(markdown: str) -> bool:
+    """Could the printed text hold a CPR number? Never no when it does: every way Markdown
+    joins printed characters (emphasis, code, escapes, entities, link and image texts,
+    autolinks, line breaks) is undone here by deleting or decoding, in two readings: with
+    the link targets (they are published too) and without them (their text joins what
+    follows). A yes is only a reason to parse the text and look properly."""
+    import html
+
+    text = _SPACE_AROUND_BREAK.sub("\n", html.unescape(markdown)).translate(INVISIBLE)
+    readings = (text.translate(_BETWEEN_DIGITS),
+                _DESTINATION.sub("]", text).translate(_BETWEEN_DIGITS))
+    return any(_valid_date(int(m["day"]), int(m["month"]), int(m["year"]))
+               for reading in readings for m in _CPR.finditer(reading))
+
+
 def find_in_markdown(markdown: str) -> list[tuple[Found, int]]:
     """Every CPR number of a Markdown text as printed, with its 0-based source line.
 
-    Only a text with Markdown markup is parsed: the others (most of a meeting's texts)
-    print as written, and `check` runs on every commit."""
+    A text without markup prints as written and is looked at as it stands; a text with
+    markup is parsed only when it could hold a CPR number at all. `check` runs on every
+    commit, and importing the Markdown parser is most of its time."""
     if _MARKUP.search(markdown) is None:
         plain = _SPACE_AROUND_BREAK.sub("\n", markdown)
         return [(found, plain.count("\n", 0, found.start)) for found in find(plain)]
+    if not _could_hold_cpr(markdown):
+        return []
     out: list[tuple[Found, int]] = []
     for piece in printed(markdown):
         out += [(found, piece.line_index + piece.text.count("\n", 0, found.start))

@@ -119,3 +119,15 @@ def test_the_quick_path_agrees_with_the_parsed_text(text: str) -> None:
     parsed = [(f.shown, p.line_index + p.text.count("\n", 0, f.start))
               for p in cpr.printed(text) for f in cpr.find(p.text)]
     assert quick == parsed
+
+
+@pytest.mark.parametrize("text", [*CAUGHT, "[0101](https://example.invalid)901234",
+                                  "![0101](a.png)90-1234", "[0101][ref]90-1234\n\n[ref]: x",
+                                  "<https://x.invalid/010190-1234>", "010190-\\\n1234"])
+def test_the_prefilter_never_says_no_to_a_printed_number(text: str) -> None:
+    """Texts with markup are parsed only when the prefilter says they could hold a CPR
+    number: for every printed one it must say yes."""
+    printed = [f for p in cpr.printed(text) for f in cpr.find(p.text)]
+    assert printed, text  # each of these does print a CPR number
+    assert cpr._could_hold_cpr(text)
+    assert [f.shown for f, _line in cpr.find_in_markdown(text)] == [f.shown for f in printed]
