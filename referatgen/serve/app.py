@@ -180,8 +180,9 @@ def state_json(live: Live, builder: Builder) -> dict[str, Any]:
         "pages": builder.pages(good) if good else None,
         "ready": ready,
         "bilag": [{"name": path.name, "href": f"fil/{path.relative_to(good.document.folder)}"}
-                  for path in good.document.inputs
-                  if path.is_relative_to(good.document.folder)] if good else [],
+                  for path in (bilag.path for bilag in good.document.attachments)
+                  if path is not None and path.is_relative_to(good.document.folder)]
+        if good else [],
         "front": FRONT,
     }
 
