@@ -170,7 +170,7 @@ def test_messages_point_at_their_place(folder: Path) -> None:
     targets = {m.rule: (m.line, m.target) for m in seen.messages}
     lines = path.read_text("utf-8").splitlines()
     assert targets["bad-date"] == (lines.index("dato: 2025-03-32") + 1, FRONT)
-    assert targets["unknown-key"] == (lines.index("foo: bar") + 1, "punkt-1")
+    assert targets["unknown-key"] == (lines.index("foo: bar") + 1, "punkt-2")
 
 
 def test_writes_only_into_its_cache(folder: Path, tmp_path: Path,
