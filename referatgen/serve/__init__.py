@@ -18,6 +18,6 @@ from __future__ import annotations
 
 from .app import make_app
 from .config import ServeConfig
-from .run import PortInUse, bind, serve_forever
+from .run import InThread, PortInUse, bind, serve_forever
 
-__all__ = ["PortInUse", "ServeConfig", "bind", "make_app", "serve_forever"]
+__all__ = ["InThread", "PortInUse", "ServeConfig", "bind", "make_app", "serve_forever"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import socket
 from collections.abc import Callable
+from dataclasses import replace
 from types import FrameType
 
 from ..diagnostics import ReferatgenError
@@ -71,3 +72,43 @@ def serve_forever(config: ServeConfig, sock: socket.socket,
     if announce is not None:
         announce()
     server.run(sockets=[sock])
+
+
+class InThread:
+    """serve in a thread of this process, for the tests, the benchmark and the screenshot.
+
+        with InThread(ServeConfig(path, port=0)) as running:
+            open(running.url)
+    """
+
+    def __init__(self, config: ServeConfig) -> None:
+        import threading
+
+        import uvicorn
+
+        from .app import make_app
+
+        self.sock = bind(config.host, config.port)
+        port = self.sock.getsockname()[1]
+        self.config = replace(config, port=port)
+        self.app = make_app(self.config)
+        self.url = self.config.url()
+        self._server = uvicorn.Server(uvicorn.Config(
+            self.app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self.sock]},
+                                        name="referatgen-serve", daemon=True)
+
+    def __enter__(self) -> InThread:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._server.started and time.monotonic() < deadline:
+            time.sleep(0.02)  # uvicorn says when it listens by this flag only
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.app.state.serve.stop()
+        self._server.should_exit = True
+        self._thread.join(10)
+        self.sock.close()
