@@ -81,17 +81,21 @@ def titles(driver: Any) -> list[str]:
     return found
 
 
-def test_every_item_and_the_pdf_pages(page: Any, meeting: Path) -> None:
+def test_every_item_the_pdf_pages_and_the_pdf(page: Any, meeting: Path) -> None:
     document, _ = prepare(meeting, BuildOptions(), NAME)
     expected = [item.heading for item in document.items]
     assert len(expected) == 13
     until(page, lambda: titles(page) == expected, "the preview shows every item title")
+    page.set_script_timeout(60)
     # The published HTML's table of contents gets the PDF's true pages when its build
     # is done: the same the PDF's own bookmarks say.
     pdf = fetch(page, "hent-pdf")
     pages = item_pages(pdf, [item.anchor for item in document.items])
     want = [str(pages[item.anchor]) for item in document.items]
     until(page, lambda: page.execute_script(PAGES_JS) == want, f"TOC pages {want}")
+    # The PDF link gives the PDF of this meeting: its first page is the front page.
+    first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "REFERAT Direktionen d. 13-11-2018" in first and "Mødedato" in first
 
 
 def test_saving_updates_the_open_page(page: Any, meeting: Path) -> None:
@@ -136,10 +140,3 @@ def fetch(driver: Any, link_id: str) -> bytes:
         " f.onload = () => done(f.result.split(',')[1]); f.readAsDataURL(b); });")
     return base64.b64decode(encoded)
 
-
-def test_the_pdf_link_gives_the_pdf(page: Any) -> None:
-    page.set_script_timeout(60)
-    until(page, lambda: len(titles(page)) == 13, "the preview")
-    data = fetch(page, "hent-pdf")
-    first = PdfReader(io.BytesIO(data)).pages[0].extract_text()
-    assert "REFERAT Direktionen d. 13-11-2018" in first and "Mødedato" in first

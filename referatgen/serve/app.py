@@ -68,8 +68,8 @@ class Server:
 
 def make_app(config: ServeConfig) -> Starlette:
     builder = Builder(config.cache_dir(), config.options)
-    server = Server(config, Catalog(config.target, config.options, builder), builder,
-                    asyncio.Event())
+    catalog = Catalog(config.target, config.options, builder, config.prebuild)
+    server = Server(config, catalog, builder, asyncio.Event())
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

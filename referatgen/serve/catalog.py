@@ -28,11 +28,13 @@ class _Listed:
 
 
 class Catalog:
-    def __init__(self, target: Path, options: BuildOptions, builder: Builder) -> None:
+    def __init__(self, target: Path, options: BuildOptions, builder: Builder,
+                 prebuild: bool = True) -> None:
         self.root = target.resolve()
         self.single = not self.root.is_dir()
         self.options = options
         self.builder = builder
+        self.prebuild = prebuild
         self.live: dict[str, Live] = {}
         self._listed: dict[Path, _Listed] = {}
 
@@ -48,7 +50,8 @@ class Catalog:
         if live is None:
             for rel, path in self.meetings():
                 if meeting_id(rel) == mid:
-                    live = self.live[mid] = Live(path, rel, self.options, self.builder)
+                    live = self.live[mid] = Live(path, rel, self.options, self.builder,
+                                                         self.prebuild)
         return live
 
     async def changed(self, paths: set[Path]) -> None:

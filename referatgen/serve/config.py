@@ -24,6 +24,9 @@ class ServeConfig:
     token: str | None = None
     #: Where built files are cached; None: the user's cache folder (platformdirs).
     cache: Path | None = None
+    #: Build PDF, Word and the agenda of each new version ahead, in the background (the
+    #: PDF gives the table of contents its pages); False: only when one is asked for.
+    prebuild: bool = True
 
     @property
     def folder(self) -> Path:

@@ -34,12 +34,14 @@ def meeting_id(rel: str) -> str:
 class Live:
     """One meeting file: its current state, refreshed on change, and who is waiting on it."""
 
-    def __init__(self, path: Path, rel: str, options: BuildOptions, builder: Builder) -> None:
+    def __init__(self, path: Path, rel: str, options: BuildOptions, builder: Builder,
+                 prebuild: bool = True) -> None:
         self.path = path
         self.rel = rel
         self.id = meeting_id(rel)
         self.options = options
         self.builder = builder
+        self.prebuild = prebuild
         self.state = State(0, (), None, 0)
         self._lock = asyncio.Lock()
         self._changed = asyncio.Event()
@@ -74,7 +76,7 @@ class Live:
                 return  # saved unchanged (or an editor's swap file): nothing to redraw
             self.state = State(old.stamp + 1, seen.messages, good, good_stamp)
             self.notify()
-        if good is not None and good is not old.good:
+        if self.prebuild and good is not None and good is not old.good:
             self._build_in_background(good)
 
     def _build_in_background(self, good: Good) -> None:
