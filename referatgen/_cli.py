@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"referatgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
     for add in (_add_check, _add_build, _add_convert, _add_importer, _add_find, _add_new,
-                _add_schema):
+                _add_schema, _add_serve):
         add(sub)
     return parser
 
@@ -118,10 +118,22 @@ def _add_schema(sub: Any) -> None:
                         help="skriv skemaet til denne fil (standard: standard-output)")
 
 
+def _add_serve(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="vis mødet i browseren, mens det skrives")
+    serve.add_argument("target", metavar="FIL_ELLER_MAPPE")
+    serve.add_argument("--port", type=int, default=8000, help="port (standard: 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="netværkskort at lytte på (standard: kun denne maskine, 127.0.0.1)")
+    serve.add_argument("--open", action="store_true", help="åbn forhåndsvisningen i browseren")
+    serve.add_argument("--intern", action="store_true",
+                       help="intern version med lukkede punkters indhold; adressen får en "
+                       "tilfældig nøgle")
+
+
 #: Each subcommand and its module in commands/ (one module per subcommand).
 COMMANDS: dict[str, str] = {
     "check": "check", "build": "build", "convert": "convert", "import": "import_",
-    "find": "find", "new": "new", "schema": "schema",
+    "find": "find", "new": "new", "schema": "schema", "serve": "serve",
 }
 
 

@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("referatgen.plan",),
     ("referatgen.render", "referatgen.write"),
     ("referatgen._api",),
-    ("referatgen.archive", "referatgen.importer"),
+    ("referatgen.archive", "referatgen.importer", "referatgen.serve"),
     ("referatgen.commands",),
     ("referatgen._cli", "referatgen.__main__", "referatgen"),
 )
