@@ -77,6 +77,7 @@ class _Checker:
         self.meeting = meeting
         self.style = style
         self.out: list[Diagnostic] = []
+        self.quote_html = True
 
     def report(self, where: Where, severity: Severity, message: str, rule: str) -> None:
         self.out.append(Diagnostic(
@@ -88,6 +89,8 @@ class _Checker:
             number = meeting.første_punkt + index
             self.item(item, number)
         self.lengths()
+        # The file's name is the outputs' names and the archive index's path.
+        self.cpr_plain(meeting.source.path.name, Where(1, 1))
         if meeting.sted:
             self.cpr_plain(meeting.sted, meeting.sted_where or Where(1, 1))
         self.cpr_plain(meeting.organ, meeting.organ_where)
@@ -151,7 +154,12 @@ class _Checker:
             if not item.lukket and not bilag.lukket:
                 self.cpr_plain(bilag.titel, bilag.where)
                 if bilag.fil:  # the file name is the attachment's name in the PDF
-                    self.cpr_plain(bilag.fil, bilag.fil_where or bilag.where)
+                    where = bilag.fil_where or bilag.where
+                    self.cpr_plain(bilag.fil, where)
+                    # A link's target is what gets attached, under its own name.
+                    target = (self.meeting.folder / bilag.fil).resolve().name
+                    if target != Path(bilag.fil).name:
+                        self.cpr_plain(target, where)
 
     def published(self, item: Item) -> None:
         """CPR numbers in what the public version prints of the item."""
@@ -221,13 +229,13 @@ class _Checker:
                                 "underoverskrift i teksten.", "heading-in-section")
                 previous_paragraph = bool(line.strip()) and not _BLOCK_START.match(line)
         if "![" in text.markdown:
-            self.images(text, lines)
+            self.images(text, lines, published=published)
         if published:
             self.cpr_printed(text, lines)
         if "<" in text.markdown:
-            self.raw_html(text)
+            self.raw_html(text, quote=published)
 
-    def images(self, text: Text, lines: list[str]) -> None:
+    def images(self, text: Text, lines: list[str], *, published: bool) -> None:
         """Every image the renderer will see, found by the renderer's own parser.
 
         Titles, brackets in the alt text and reference definitions ([r]: path) hide an
@@ -252,6 +260,11 @@ class _Checker:
             else:
                 where = text.position(line_index, 0)
             self.file_reference(src, where, "Billedet")
+            target = (self.meeting.folder / src).resolve().name
+            if published and ":" not in src.split("/")[0] and target != Path(src).name:
+                # A link's target is embedded, and its own name is the image's name in the
+                # Word document (the name as written is checked with the text).
+                self.cpr_plain(target, where)
 
     def cpr_printed(self, text: Text, lines: list[str]) -> None:
         """CPR numbers in the text as the renderers print it, reported at their source line."""
@@ -273,7 +286,8 @@ class _Checker:
                     f"'{found.shown}' ligner et CPR-nummer og må ikke offentliggøres. "
                     "Fjern det, eller flyt oplysningen til et lukket punkt.", "cpr-number")
 
-    def raw_html(self, text: Text) -> None:
+    def raw_html(self, text: Text, *, quote: bool) -> None:
+        self.quote_html = quote
         from markdown_it import MarkdownIt
 
         lines = text.markdown.split("\n")
@@ -302,7 +316,9 @@ class _Checker:
                         self.html_found(text, snippet, first, 0)
 
     def html_found(self, text: Text, snippet: str, line_index: int, column_index: int) -> None:
+        # A closed item's text is not quoted: messages reach terminals, logs and summaries.
+        shown = f" ('{snippet.strip()[:40]}')" if self.quote_html else ""
         self.report(text.position(line_index, column_index), "warning",
-                    f"HTML ('{snippet.strip()[:40]}') vises som almindelig tekst. Brug Markdown "
+                    f"HTML{shown} vises som almindelig tekst. Brug Markdown "
                     "i stedet: **fed**, *kursiv*, lister med - og tabeller med |.",
                     "raw-html")

@@ -31,6 +31,20 @@ CAUGHT = [
     "`010190-1234`",            # code
     "| a | b |\n| - | - |\n| 1 | 010190-1234 |",       # a table cell
     "Tekst[^1]\n\n[^1]: Noten nævner 010190-1234.",     # a footnote
+    "010190\u200e-1234",        # a direction mark
+    "0101\u202e90-1234",        # a bidi override
+    "01019\u03010-1234",        # a combining accent on a digit
+    "010190   1234",            # a run of spaces (printed as one)
+    "010190\u00a0\u00a0\u00a01234",  # non-breaking spaces
+    "010190\u20151234",         # a horizontal bar
+    "010190\ufe581234",         # a small em dash
+    "\u2070\u00b9\u2070\u00b9\u2079\u2070-\u00b9\u00b2\u00b3\u2074",  # superscript digits
+    "\uff10\uff11\uff10\uff11\uff19\uff10-1234",  # full-width digits
+    "![kort](010190%2D1234.png)",  # an image's file name, percent-encoded
+    '[her](https://example.invalid "010190-1234")',  # a link title
+    "```010190-1234\nkode\n```",  # a fence's info string (printed as a class)
+    "010190-1234![5](kort.png)",   # an image's alt text does not join the digits
+    "![1](kort.png)010190-1234",
 ]
 
 PASSED = [
@@ -116,13 +130,13 @@ def test_the_quick_path_agrees_with_the_parsed_text(text: str) -> None:
     """Texts without markup are not parsed (check runs on every commit); what they give
     must be what the parsed, printed text gives, at the same lines."""
     quick = [(f.shown, line) for f, line in cpr.find_in_markdown(text)]
-    parsed = [(f.shown, p.line_index + p.text.count("\n", 0, f.start))
+    parsed = [(f.shown, p.line_index + f.line)
               for p in cpr.printed(text) for f in cpr.find(p.text)]
     assert quick == parsed
 
 
 @pytest.mark.parametrize("text", [*CAUGHT, "[0101](https://example.invalid)901234",
-                                  "![0101](a.png)90-1234", "[0101][ref]90-1234\n\n[ref]: x",
+                                  "![x](<010190 1234.png>)", "[0101][ref]90-1234\n\n[ref]: x",
                                   "<https://x.invalid/010190-1234>", "010190-\\\n1234"])
 def test_the_prefilter_never_says_no_to_a_printed_number(text: str) -> None:
     """Texts with markup are parsed only when the prefilter says they could hold a CPR
@@ -131,3 +145,27 @@ def test_the_prefilter_never_says_no_to_a_printed_number(text: str) -> None:
     assert printed, text  # each of these does print a CPR number
     assert cpr._could_hold_cpr(text)
     assert [f.shown for f, _line in cpr.find_in_markdown(text)] == [f.shown for f in printed]
+
+
+def test_the_meeting_files_own_name(tmp_path: Path) -> None:
+    path = _meeting(tmp_path, "Intet.")
+    named = path.rename(tmp_path / "010190-1234.yaml")
+    assert _cpr_findings(named) == [(1, 1)]
+
+
+def test_a_linked_bilag_is_attached_under_its_targets_name(tmp_path: Path) -> None:
+    (tmp_path / "bilag").mkdir()
+    (tmp_path / "bilag" / "010190-1234 journal.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "bilag" / "notat.pdf").symlink_to("010190-1234 journal.pdf")
+    path = _meeting(tmp_path, "Intet.",
+                    extra="    bilag:\n      - titel: Notat\n        fil: bilag/notat.pdf\n")
+    assert len(_cpr_findings(path)) == 1
+
+
+def test_a_closed_items_html_is_not_quoted_in_the_warning(tmp_path: Path) -> None:
+    path = _meeting(tmp_path, '<a title="Jens Hansen">x</a>', closed=True)
+    warnings = [d.message for d in check_file(path).diagnostics if d.rule == "raw-html"]
+    assert warnings and not any("Jens" in m for m in warnings)
+    open_path = _meeting(tmp_path, '<a title="Jens Hansen">x</a>')
+    assert any("Jens" in d.message for d in check_file(open_path).diagnostics
+               if d.rule == "raw-html")
