@@ -28,7 +28,17 @@ def render_all(document: Document, formats: Iterable[str],
                options: BuildOptions) -> dict[str, Rendered]:
     """Every format rendered, before any is written: a DOCX that fails must not leave a
     new PDF beside the old DOCX."""
-    return {fmt: render(document, fmt, options) for fmt in formats}
+    rendered: dict[str, Rendered] = {}
+    for fmt in formats:
+        try:
+            rendered[fmt] = render(document, fmt, options)
+        except RecursionError:
+            # Markdown nested hundreds deep (800 emphasis markers, say) is valid CommonMark
+            # but more than a layout engine recurses through: the file's problem, said so.
+            raise ReferatgenError(
+                f"Teksten er indlejret for dybt til at blive tegnet som {fmt} (fx hundredvis "
+                "af * eller > i træk). Forenkl den.") from None
+    return rendered
 
 
 def build(

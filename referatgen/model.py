@@ -152,6 +152,8 @@ class Meeting:
         return self.source.folder
 
 
+#: The years a meeting may have: others are typing errors (and would print oddly).
+YEARS = range(1900, 2101)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
@@ -226,7 +228,7 @@ class _Values:
                 day = dt.date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
                 day = None
-            if day is not None and not 1900 <= day.year <= 2100:
+            if day is not None and day.year not in YEARS:
                 self.report(node, "error",
                             f"{what} '{value}' ligger uden for årene 1900-2100. Ret årstallet.",
                             "bad-date")

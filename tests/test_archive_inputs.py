@@ -122,3 +122,28 @@ def test_an_edited_manifest_makes_the_build_start_afresh(tmp_path: Path, damage:
     found = run_referatgen(["find", "21/24696", str(out)])
     assert found.returncode == 0, found.stderr
 
+
+
+@pytest.mark.parametrize("damage", ["bad-date", "bool-number", "deep"])
+def test_more_edits_of_the_index_and_manifest(tmp_path: Path, damage: str) -> None:
+    source = tmp_path / "moeder"
+    source.mkdir()
+    shutil.copyfile(EXAMPLE, source / "moede.yaml")
+    out = tmp_path / "ud"
+    assert _build(source, out)[0] == 0
+    index = out / "index.json"
+    data = json.loads(index.read_text("utf-8"))
+    if damage == "bad-date":
+        data["meetings"][0]["dato"] = "x"
+        index.write_text(json.dumps(data), "utf-8")
+    elif damage == "bool-number":
+        data["meetings"][0]["punkter"][0]["nr"] = True
+        index.write_text(json.dumps(data), "utf-8")
+    else:
+        index.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+        (out / ".referatgen-manifest.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    found = run_referatgen(["find", "21/24696", str(out)])
+    assert found.returncode == 1 and "ødelagt" in found.stderr
+    assert "Traceback" not in found.stderr
+    code, _out, err = _build(source, out)
+    assert code == 0, err

@@ -8,8 +8,9 @@ errors; the case below is one CommonMark reads as ordinary text.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+
+import pytest
 
 from referatgen._api import build
 from referatgen.check import check_file
@@ -59,16 +60,56 @@ def test_the_front_matter_closing_line_is_no_heading_underline(tmp_path: Path) -
         "Eventuelt"]
 
 
-def test_headings_inside_code_quotes_lists_and_footnotes_stay_text(tmp_path: Path) -> None:
+def test_a_hash_in_fenced_code_stays_text(tmp_path: Path) -> None:
     source = tmp_path / "moede.md"
-    shutil.copyfile(FIXTURES / "markdown" / "not-a-fence.md", source)
     source.write_text(
         "---\norgan: Direktionen\ndato: 2022-09-05\n---\n# Eventuelt\n\n## Baggrund\n\n"
-        "```\n# kode\n```\n\n    # indrykket kode\n\n> # citat\n\n- # liste\n\n"
-        "Note[^1]\n\n[^1]: Fod\n    # i noten\n\n## Beslutning\n\nIntet.\n", "utf-8")
+        "```\n# kode\nlukket: ja\n```\n\n## Beslutning\n\nIntet.\n", "utf-8")
     result = check_file(source)
     assert result.ok, [d.format() for d in result.diagnostics]
     assert result.meeting is not None and len(result.meeting.punkter) == 1
-    text = result.meeting.punkter[0].sections["baggrund"].markdown
-    for fragment in ("# kode", "# indrykket kode", "> # citat", "- # liste", "# i noten"):
-        assert fragment in text
+    assert "# kode" in result.meeting.punkter[0].sections["baggrund"].markdown
+
+
+HIDDEN_HEADINGS = [
+    "#Hemmeligt", "##Baggrund", "\u00a0# Hemmeligt", "\t# Hemmeligt", "    # Hemmeligt",
+    "> # Hemmeligt", "- # Hemmeligt", "\uff03 Hemmeligt", "\u200b# Hemmeligt",
+    "\ufeff# Hemmeligt",
+]
+
+
+@pytest.mark.parametrize("line", HIDDEN_HEADINGS)
+def test_a_heading_commonmark_does_not_see_is_an_error(tmp_path: Path, line: str) -> None:
+    """Each of these once hid a closed item (its title, `lukket: ja` and its sections) in
+    the text of the item before, and `check` passed."""
+    source = tmp_path / "moede.md"
+    source.write_text(
+        "---\norgan: Direktionen\ndato: 2022-09-05\n---\n# Åbent\n\n## Beslutning\n\n"
+        f"Godkendt.\n\n{line}\nlukket: ja\n\n## Resume\n\n{SECRET}\n", "utf-8")
+    errors = [d for d in check_file(source).diagnostics if d.severity == "error"]
+    assert {d.rule for d in errors} == {"markdown-structure"}
+    assert 11 in {d.line for d in errors}  # the heading's own line
+
+
+def test_a_closed_key_line_inside_a_section_is_an_error(tmp_path: Path) -> None:
+    source = tmp_path / "moede.md"
+    source.write_text(
+        "---\norgan: Direktionen\ndato: 2022-09-05\n---\n# Åbent\n\n## Beslutning\n\n"
+        "Godkendt.\n\nKøb af ejendom\nLukket: ja\n", "utf-8")
+    errors = [d for d in check_file(source).diagnostics if d.severity == "error"]
+    assert [(d.line, d.rule) for d in errors] == [(12, "markdown-structure")]
+
+
+@pytest.mark.parametrize("line", ["- Notat (lukket).", "- Notat (lukket bilag)", "- Notat (Lukket)",
+                                  "- [Notat](notat.pdf) (lukket).", "- Notat ( lukket )"])
+def test_a_closed_bilag_mark_in_any_spelling(tmp_path: Path, line: str) -> None:
+    (tmp_path / "notat.pdf").write_bytes(b"%PDF-1.4\n")
+    source = tmp_path / "moede.md"
+    source.write_text(
+        "---\norgan: Direktionen\ndato: 2022-09-05\n---\n# Åbent\n\n## Beslutning\n\n"
+        f"Godkendt.\n\n## Bilag\n\n{line}\n", "utf-8")
+    result = check_file(source)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert result.meeting is not None
+    [bilag] = result.meeting.punkter[0].bilag
+    assert bilag.lukket and bilag.titel == "Notat"

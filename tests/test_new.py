@@ -145,3 +145,18 @@ def test_fast_does_not_print(tmp_path: Path) -> None:
         written = build(source, ["html", "docx"], tmp_path / str(index))
         outputs.append([p.read_bytes() for p in written])
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("dato", ["9999-12-31", "0001-01-01"])
+def test_a_date_no_meeting_file_may_have_is_refused(tmp_path: Path, dato: str) -> None:
+    result = run_referatgen(["new", "--dato", dato, "-o", str(tmp_path / "x.yaml")])
+    assert result.returncode == 1 and "1900-2100" in result.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_the_week_after_2100_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "forrige.yaml"
+    source.write_text("organ: Udvalget\ndato: 2100-12-30\npunkter:\n  - titel: A\n"
+                      "    beslutning: Intet.\n", "utf-8")
+    result = run_referatgen(["new", "--fra", str(source)])
+    assert result.returncode == 1 and "1900-2100" in result.stderr

@@ -9,6 +9,7 @@ or a file share (file://) with no server; without script it is a plain table.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -116,6 +117,7 @@ _RECORD_TYPES: dict[str, tuple[type, ...]] = {
     "punkter": (list,)}
 _ITEM_TYPES: dict[str, tuple[type, ...]] = {
     "nr": (int,), "titel": (str,), "sagsnr": (str, type(None)), "lukket": (bool,)}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def record_problem(record: object) -> str | None:
@@ -129,8 +131,10 @@ def record_problem(record: object) -> str | None:
         if not isinstance(record.get(key), types):
             where = str(record.get("path", "?"))[:80]
             return f"mødet {where} mangler '{key}' eller har en forkert værdi"
+    if not _ISO_DATE.fullmatch(record["dato"]):
+        return f"mødet {record['path']:.80} har datoen '{record['dato']:.20}'"
     for item in record["punkter"]:
-        if not isinstance(item, dict) or any(
+        if not isinstance(item, dict) or isinstance(item.get("nr"), bool) or any(
                 not isinstance(item.get(k), t) for k, t in _ITEM_TYPES.items()):
             return f"et punkt i {record['path']:.80} er ødelagt"
     return None
@@ -147,8 +151,10 @@ def load_index(archive: Path) -> list[dict[str, Any]]:
             f"referatgen build MAPPE -o {archive}") from exc
     except OSError as exc:
         raise ReferatgenError(f"{path} kan ikke læses: {exc.strerror}.") from exc
-    except ValueError as exc:
-        raise ReferatgenError(f"{path} er ødelagt ({exc}). Byg arkivet igen.") from exc
+    except (ValueError, RecursionError) as exc:
+        # RecursionError: JSON nested thousands deep, which json.loads recurses through.
+        raise ReferatgenError(
+            f"{path} er ødelagt ({type(exc).__name__}). Byg arkivet igen.") from exc
     meetings = data.get("meetings") if isinstance(data, dict) else None
     if not isinstance(meetings, list):
         raise ReferatgenError(f"{path} er ikke et referatgen-indeks. Byg arkivet igen.")

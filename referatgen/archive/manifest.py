@@ -102,7 +102,7 @@ class Manifest:
             meetings = {str(rel): _entry(value) for rel, value in data["meetings"].items()}
         except ManifestError:
             raise
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise ManifestError(f"{path} er ødelagt ({type(exc).__name__})") from exc
         return cls(path, meetings)
 

@@ -11,17 +11,26 @@ from ..check import check_file
 from ..diagnostics import ExitCode, ReferatgenError
 from ..meetingfile import load
 from ..meetingfile.nodes import Format, meeting_format
+from ..model import YEARS
 
 
 def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ReferatgenError(
             f"--dato '{text}' er ikke en dato. Skriv den som år-måned-dag, fx 2025-03-17."
         ) from None
+    return _in_range(day, "--dato")
+
+
+def _in_range(day: dt.date, what: str) -> dt.date:
+    if day.year not in YEARS:
+        raise ReferatgenError(f"{what} {day.isoformat()} ligger uden for årene "
+                              f"{YEARS[0]}-{YEARS[-1]}, som en mødefil kan have.")
+    return day
 
 
 def _refuse_existing(target: Path) -> None:
@@ -73,7 +82,8 @@ def _from_previous(previous: Path, args: argparse.Namespace, dato: dt.date | Non
     root = load(previous).root
     numbers_on = root is not None and "første_punkt" in root.entries
     fmt: Format = old.source.format
-    new_date = dato if dato is not None else old.dato + DEFAULT_INTERVAL
+    new_date = _in_range(dato if dato is not None else old.dato + DEFAULT_INTERVAL,
+                         "Det nye mødes dato")
     target = (Path(args.output) if args.output
               else default_target(previous, old.dato, old.organ, new_date, fmt))
     if args.output:

@@ -16,6 +16,12 @@ from .nodes import FRONT_MATTER, MappingNode, Node, Scalar, SequenceNode, Source
 from .schema import ITEM_KEYS, MD_ITEM_KEYS, section_key_for_heading
 from .yaml import parse_yaml
 
+#: A heading a secretary meant, that CommonMark does not read as one: group 1 is what
+#: stands before the #: white space, no-break, zero-width or BOM characters, quote marks.
+_LOOKALIKE = re.compile(
+    "^([\\s\u00a0\u200b\u200c\u200d\u2060\ufeff>]*)[#\uff03]{1,2}(?![#\uff03])")
+#: `lukket:` inside a section's text: the key line of a closed item whose heading was lost.
+_CLOSED_KEY = re.compile(r"^\s*lukket\s*:", re.I)
 # CommonMark: an optional closing run of # must follow a space ("# Sag om C#" keeps its #).
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ITEM_KEY = re.compile(r"^([A-Za-zÆØÅæøå_]+)[ \t]*:[ \t]*(.*)$")
@@ -34,7 +40,9 @@ _BILAG_LINK = re.compile(
     r"\s*(?P<rest>.*)$"
 )
 _BILAG_PLAIN = re.compile(r"^\s*[-*+]\s+(?P<titel>.+?)\s*$")
-_CLOSED_MARK = re.compile(r"\(lukket\)\s*$", re.I)
+# "(lukket)" after a bilag, as secretaries write it: also "(lukket bilag)", other case,
+# spaces inside, a full stop after. Anything less strict would publish a closed title.
+_CLOSED_MARK = re.compile(r"\(\s*lukket(?:\s+bilag)?\s*\)\s*[.,;:]?\s*$", re.I)
 
 
 def parse_markdown_meeting(source: Source) -> tuple[MappingNode | None, list[Diagnostic]]:
@@ -82,6 +90,7 @@ def _parse_body(
 ) -> list[MappingNode]:
     structure = _Structure(lines, start, display, diagnostics)
     scanner = _BodyScanner(display, diagnostics)
+    scanner.fenced = structure.fenced
     index = start
     while index < len(lines):
         heading = structure.headings.get(index)
@@ -126,17 +135,36 @@ class _Structure:
         self.lines, self.start = lines, start
         self.display, self.diagnostics = display, diagnostics
         self.headings: dict[int, _Heading] = {}
+        #: Lines inside fenced code: text as written, never structure.
+        self.fenced: set[int] = set()
         tokens = parse("\n".join(lines[start:]))
         for position, token in enumerate(tokens):
             if token.type == "fence":
                 self.fence(token.map, token.markup)
-            elif token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
+            elif token.type == "heading_open" and token.tag in ("h1", "h2"):
                 self.heading(token.map, int(token.tag[1]), token.markup,
-                             tokens[position + 1].content)
+                             tokens[position + 1].content, nested=token.level > 0)
+        self.lookalikes()
+
+    def lookalikes(self) -> None:
+        """Lines a secretary means as an item or a section heading that CommonMark does not
+        read as one: `#Titel` without the space, a full-width ＃, a no-break or zero-width
+        space or a tab before the #. Each would put what follows (a closed item, say)
+        into the text of the section before it."""
+        for index in range(self.start, len(self.lines)):
+            if index in self.headings or index in self.fenced:
+                continue
+            match = _LOOKALIKE.match(self.lines[index])
+            if match:
+                self.error(index + 1, match.end(1) + 1,
+                           "Linjen ligner en overskrift (# eller ##), men er ikke en: der "
+                           "skal stå '# ' eller '## ' (med mellemrum) først på linjen. Skal "
+                           "den være tekst, så skriv \\# i stedet for #.")
 
     def fence(self, where: list[int] | None, marker: str) -> None:
         assert where is not None
         first, end = where[0] + self.start, where[1] + self.start
+        self.fenced.update(range(first, end))
         closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
         if end - first >= 2 and closing.match(self.lines[end - 1]):
             return
@@ -145,9 +173,19 @@ class _Structure:
                    f"også punkter og afsnit, ville blive til kode. Luk den med {marker} på "
                    "en linje for sig, eller slet linjen.")
 
-    def heading(self, where: list[int] | None, level: int, markup: str, content: str) -> None:
+    def heading(self, where: list[int] | None, level: int, markup: str, content: str, *,
+                nested: bool) -> None:
         assert where is not None
         first, end = where[0] + self.start, where[1] + self.start
+        if nested:
+            # "> # Titel", "- # Titel": a heading inside a quote, a list or a footnote is
+            # no item or section, and what follows it would stay in the text above.
+            self.error(first + 1, 1,
+                       f"En overskrift med {'#' * level} står inde i et citat, en liste eller "
+                       "en fodnote, hvor den ikke starter et punkt eller afsnit. Ryk den ud "
+                       "til venstre kant, eller brug ### i teksten.")
+            self.fenced.add(first)  # reported once
+            return
         atx = _HEADING.match(self.lines[first])
         if markup.startswith("#") and atx is not None:
             self.headings[first] = _Heading((atx.group(2) or "").strip(), first,
@@ -181,10 +219,18 @@ class _BodyScanner:
         self.section: _Heading | None = None
         self.section_lines: list[str] = []
         self.decisions: list[MappingNode] = []
+        #: Lines inside fenced code, where nothing is structure.
+        self.fenced: set[int] = set()
 
     def line(self, raw: str, index: int) -> None:
         if self.state == "section":
             self.section_lines.append(raw)
+            if index not in self.fenced and _CLOSED_KEY.match(raw):
+                self.diagnostics.append(Diagnostic(
+                    self.display, index + 1, 1, "error",
+                    "'lukket:' står inde i et afsnits tekst, hvor den ikke lukker noget: "
+                    "hører den til et punkt, mangler punktets '# Titel' lige over den. "
+                    "Ret overskriften, eller skriv teksten om.", "markdown-structure"))
         elif not self.item_key(raw, index + 1) and raw.strip():
             self.outside(raw, index + 1)
 
