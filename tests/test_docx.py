@@ -242,7 +242,10 @@ def test_named_styles_fonts_and_page_breaks(fast: dict) -> None:
     assert heading1.find("w:rPr/w:sz", NS).get(w("val")) == "26"  # 13 pt
     assert by_name["heading 2"].find("w:rPr/w:sz", NS).get(w("val")) == "22"  # 11 pt
     defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
-    assert defaults.find("w:rFonts", NS).get(w("ascii")) == "Liberation Serif"
+    # Named as Word knows it; LibreOffice maps it to the shipped Liberation Serif.
+    assert defaults.find("w:rFonts", NS).get(w("ascii")) == "Times New Roman"
+    times = xml(data, "word/fontTable.xml").find("w:font[@w:name='Times New Roman']", NS)
+    assert times.find("w:altName", NS).get(w("val")) == "Liberation Serif"
     assert defaults.find("w:sz", NS).get(w("val")) == "20"  # 10 pt
     assert defaults.find("w:lang", NS).get(w("val")) == "da-DK"
     # Margins from the style.
@@ -251,15 +254,22 @@ def test_named_styles_fonts_and_page_breaks(fast: dict) -> None:
     assert margins.get(w("left")) == str(round(2.5 * 567))
 
 
-def test_standard_style_is_carlito(fast: dict) -> None:
+def test_standard_style_is_carlito_named_calibri(fast: dict) -> None:
     _document, data = fast[("byraadet-2025-03-10.md", False)]
     styles = xml(data, "word/styles.xml")
     defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
-    assert defaults.find("w:rFonts", NS).get(w("ascii")) == "Carlito"
+    assert defaults.find("w:rFonts", NS).get(w("ascii")) == "Calibri"
     assert defaults.find("w:sz", NS).get(w("val")) == "21"
     fonts = xml(data, "word/fontTable.xml")
-    carlito = fonts.find("w:font[@w:name='Carlito']", NS)
-    assert carlito.find("w:altName", NS).get(w("val")) == "Calibri"
+    calibri = fonts.find("w:font[@w:name='Calibri']", NS)
+    assert calibri.find("w:altName", NS).get(w("val")) == "Carlito"
+    assert fonts.find("w:font[@w:name='Courier New']", NS) is not None  # code
+    # No free font's name reaches the document: Word on a municipal PC would substitute.
+    for part in ("word/styles.xml", "word/document.xml", "word/fontTable.xml"):
+        names = {e.get(w(a)) for e in xml(data, part).iter(w("rFonts"))
+                 for a in ("ascii", "hAnsi")} | {
+            e.get(w("name")) for e in xml(data, part).iter(w("font"))}
+        assert not names & {"Carlito", "Liberation Serif", "Liberation Mono"}, part
 
 
 @pytest.mark.parametrize("intern", [False, True])
@@ -813,4 +823,10 @@ def test_the_style_font_is_the_word_font() -> None:
     assert (word_style(shared).font, word_style(shared).heading_font) == ("Caladea", "Caladea")
     own = dataclasses.replace(shared, docx={"skrifttype": "Carlito",
                                             "overskrift_skrifttype": "Liberation Sans"})
-    assert (word_style(own).font, word_style(own).heading_font) == ("Carlito", "Liberation Sans")
+    # A shipped family is named as its `skrifter` entry says Word knows it.
+    assert (word_style(own).font, word_style(own).heading_font) == ("Calibri", "Liberation Sans")
+    assert word_style(own).mono_font == "Courier New"
+    renamed = dataclasses.replace(own, fonts=tuple(
+        dataclasses.replace(f, word="Kommune Sans") if f.name == "Carlito" else f
+        for f in own.fonts))
+    assert word_style(renamed).font == "Kommune Sans"

@@ -23,6 +23,7 @@ from typing import Any
 
 from ._docx_styles import Metrics, WordStyle, paragraph_metrics
 from ._docx_xml import Element, el, field, paragraph, run
+from ._fonts import fontconfig_file
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
@@ -209,16 +210,20 @@ class Layout:
     pages: int
 
 
-def measure(soffice: str, data: bytes) -> Layout:
-    """The layout LibreOffice gives the .docx `data` when it prints it."""
+def measure(soffice: str, data: bytes, font_folders: tuple[Path, ...] = ()) -> Layout:
+    """The layout LibreOffice gives the .docx `data` when it prints it, with the style's
+    shipped fonts (`font_folders`) added to the system's."""
     with _lock, tempfile.TemporaryDirectory(prefix="referatgen-docx-") as folder:
         source = Path(folder) / "referat.docx"
         source.write_bytes(data)
+        env = dict(os.environ)
+        if font_folders:
+            env["FONTCONFIG_FILE"] = str(fontconfig_file(font_folders, Path(folder) / "fonts.conf"))
         command = [soffice, f"-env:UserInstallation={_profile_dir().as_uri()}", "--headless",
                    "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", folder, str(source)]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   start_new_session=True)
+                                   start_new_session=True, env=env)
         try:
             _out, err = process.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:

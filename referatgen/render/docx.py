@@ -35,6 +35,7 @@ from ._docx_toc import (
     toc,
 )
 from ._docx_xml import Element, el, field, paragraph, run, sub, val
+from ._fonts import font_folders
 from .base import Rendered, warning
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def _with_page_numbers(built: _Built, options: DocxOptions) -> tuple[bytes, str 
     for _round in range(MAX_ROUNDS):
         data = built.package(numbers, count, exact=True)
         try:
-            layout = measure(soffice, data)
+            layout = measure(soffice, data, font_folders(built.document.style))
         except MeasureError as exc:
             return built.package(numbers, count, exact=False), str(exc)
         missing = [n for n in numbers if n not in layout.headings]
