@@ -183,12 +183,18 @@ def test_headings_in_order_with_numbers(fast: dict, example: str) -> None:
 
 @pytest.mark.parametrize("example", NAMES)
 def test_toc_field_bookmarks_and_pageref(fast: dict, example: str) -> None:
+    from referatgen.render._docx_styles import word_style
+    from referatgen.render._docx_toc import one_line
+
     document, data = fast[(example, False)]
+    ws = word_style(document.style)
     root = xml(data)
     instructions = [t.text for t in root.iter(w("instrText"))]
     assert sum(1 for i in instructions if i.strip().startswith("TOC ")) == 1
     toc_instruction = next(i for i in instructions if i.strip().startswith("TOC "))
-    assert '\\o "1-1"' in toc_instruction and "\\h" in toc_instruction
+    # Built from the TC entries in the headings: an update lists the titles, no "Punkt N:".
+    assert "\\f p" in toc_instruction and "\\h" in toc_instruction
+    assert "\\o" not in toc_instruction
     entries = body_paragraphs(root, "TOC1")
     assert len(entries) == len(document.items)
     bookmarks = {b.get(w("name")): b for b in root.iter(w("bookmarkStart"))}
@@ -196,12 +202,17 @@ def test_toc_field_bookmarks_and_pageref(fast: dict, example: str) -> None:
         link = entry.find("w:hyperlink", NS)
         assert link is not None
         anchor = link.get(w("anchor"))
-        assert text_of(link).startswith(item.heading)
+        assert text_of(link).startswith(one_line(item.title, ws))
+        assert not text_of(link).startswith("Punkt")
+        # A clear gap between the dots and the number.
+        assert "\u00a0\u00a0" in text_of(link)
         assert any(f"PAGEREF {anchor} \\h" in (t.text or "") for t in link.iter(w("instrText")))
         # The bookmark sits on the item's heading.
         mark = bookmarks[anchor]
         heading = mark.getparent()
         assert style_of(heading) == "Heading1" and text_of(heading) == item.heading
+        tc = [t.text for t in heading.iter(w("instrText"))]
+        assert tc == [f' TC "{one_line(item.title, ws)}" \\f p \\l 1 ']
         assert str(item.number) in anchor
     # Bookmark ids are unique, each start has its end.
     ids = [b.get(w("id")) for b in root.iter(w("bookmarkStart"))]
@@ -753,11 +764,12 @@ def test_toc_numbers_are_the_printed_pages(measured: dict, example: str, intern:
     assert cached[document.items[0].number] == 3
     # And LibreOffice prints the cached numbers as they are, on the TOC page.
     toc_text = "\n".join(pages[:cached[document.items[0].number] - 1])
-    for item in document.items:
-        match = re.search(rf"Punkt {item.number}:(?:(?!Punkt \d+:).)*?\.{{3,}}\s*(\d+)",
-                          toc_text, re.S)
-        assert match is not None, item.heading
-        assert int(match[1]) == cached[item.number]
+    # One line per item: the title (no "Punkt N:"), the leader, the page.
+    lines = [m for m in re.finditer(r"^(.+?)\.{3,}\s*(\d+)\s*$", toc_text, re.M)]
+    assert [int(m[2]) for m in lines] == [cached[i.number] for i in document.items]
+    for match, item in zip(lines, document.items, strict=True):
+        assert not match[1].startswith("Punkt"), match[0]
+        assert item.title.startswith(match[1].rstrip("…. ").rstrip("…")), match[0]
 
 
 @needs_soffice

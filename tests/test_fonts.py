@@ -121,7 +121,7 @@ def test_shipped_fonts_in_style_yaml_are_checked(tmp_path: Path) -> None:
     (style / "style.yaml").write_text(
         "extends: standard\nskrifter:\n  Min:\n    word: Arial\n"
         "    filer: [fonts/findes-ikke.ttf]\n", "utf-8")
-    with pytest.raises(StyleError, match="findes-ikke.ttf"):
+    with pytest.raises(StyleError, match=r"findes-ikke\.ttf"):
         resolve_style("./s", tmp_path)
     standard = resolve_style("standard", tmp_path)
     words = {f.name: f.word for f in standard.fonts}

@@ -32,6 +32,8 @@ from ._docx_toc import (
     estimate_pages,
     find_soffice,
     measure,
+    one_line,
+    tc_field,
     toc,
 )
 from ._docx_xml import Element, el, field, paragraph, run, sub, val
@@ -164,7 +166,8 @@ class _Built:
             self.add(table)
 
     def _contents(self) -> None:
-        paragraphs, self.results = toc([(i.number, i.heading) for i in self.document.items])
+        self.toc_titles = {i.number: one_line(i.title, self.ws) for i in self.document.items}
+        paragraphs, self.results = toc(list(self.toc_titles.items()))
         for p in paragraphs:
             self.add(p)
 
@@ -172,6 +175,8 @@ class _Built:
         heading = _text_paragraph(item.heading, "Heading1")
         self.bookmarks += 1
         bookmarked(heading, bookmark_name(item.number), self.bookmarks)
+        for r in tc_field(self.toc_titles[item.number]):
+            heading.append(r)
         self.add(heading)
         if item.sagsnr:
             self.add(_text_paragraph(item.sagsnr, "Sagsnummer"))
