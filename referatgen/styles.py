@@ -34,6 +34,17 @@ Slot = str | Group
 
 
 @dataclass(frozen=True)
+class FontFamily:
+    """A font family shipped in a style folder [`skrifter`]: the PDF lays text out with
+    these files only, and LibreOffice gets them too; the DOCX names the family as Word
+    knows it (`word`), since a municipal PC has Times New Roman, not Liberation Serif."""
+
+    name: str
+    word: str
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
 class Style:
     """A resolved house style. Each field is a `style.yaml` key (Danish name in brackets)."""
 
@@ -60,6 +71,8 @@ class Style:
     css: tuple[str, ...] = ()
     #: The main font family the CSS and the DOCX use; missing fonts are reported [`skrifttype`].
     font: str | None = None
+    #: Font families shipped in the style's folders, parents' included [`skrifter`].
+    fonts: tuple[FontFamily, ...] = ()
     #: Logo file name inside the style folder, or None [`logo`].
     logo: str | None = None
     #: Settings of the Word document (fonts, sizes, margins, colours) [`docx`].
@@ -218,7 +231,8 @@ def _check_number(path: Path, node: Any) -> None:
 
 _STYLE_KEYS = frozenset({
     "navn", "extends", "kommune", "sagsnr_mønster", "sagsnr_eksempel", "lukket_titel",
-    "beslutning_overskrift", "overskrifter", "rækkefølge", "css", "skrifttype", "logo", "docx",
+    "beslutning_overskrift", "overskrifter", "rækkefølge", "css", "skrifttype", "skrifter",
+    "logo", "docx",
 })
 
 
@@ -263,6 +277,8 @@ def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
     css = tuple(base.css) + tuple(c for c in fields.strings("css") if c not in base.css)
     pattern = _sagsnr_pattern(fields, base)
     decision = _decision_heading(fields, base)
+    own_fonts = _fonts(fields, (folder, *base.folders))
+    fonts = (*own_fonts, *(f for f in base.fonts if f.name not in {o.name for o in own_fonts}))
     style = Style(
         name=fields.text("navn", folder.name) or folder.name,
         folders=(folder, *base.folders),
@@ -275,6 +291,7 @@ def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
         order=_complete_order(order),
         css=css,
         font=fields.text("skrifttype", base.font),
+        fonts=fonts,
         logo=fields.text("logo", base.logo),
         docx={**base.docx, **fields.mapping("docx")},
     )
@@ -283,6 +300,28 @@ def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
             raise fields.fail(f"filen '{name}' findes ikke i stilens mappe (eller dens forældres). "
                               "Filer skal ligge i stilens egen mappe.")
     return style
+
+
+def _fonts(fields: _Fields, folders: tuple[Path, ...]) -> tuple[FontFamily, ...]:
+    """`skrifter: {Familie: {word: Navn i Word, filer: [fonts/X-Regular.ttf, ...]}}`."""
+    lookup = Style(name="", folders=folders)
+    families: list[FontFamily] = []
+    for name, entry in fields.mapping("skrifter").items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("filer"), list):
+            raise fields.fail(f"skriften '{name}' skal have 'filer' (en liste af skriftfiler) "
+                              "og 'word' (navnet i Word).")
+        files: list[Path] = []
+        for file_name in entry["filer"]:
+            path = lookup.file(str(file_name))
+            if path is None or path.suffix.lower() not in (".ttf", ".otf"):
+                raise fields.fail(f"skriftfilen '{file_name}' findes ikke i stilens mappe "
+                                  "(eller er ikke en .ttf/.otf-fil).")
+            files.append(path)
+        word = entry.get("word", name)
+        if not isinstance(word, str):
+            raise fields.fail(f"'word' for skriften '{name}' skal være tekst.")
+        families.append(FontFamily(str(name), word, tuple(files)))
+    return tuple(families)
 
 
 def _headings(fields: _Fields, base: Style) -> dict[str, str]:

@@ -183,12 +183,18 @@ def test_headings_in_order_with_numbers(fast: dict, example: str) -> None:
 
 @pytest.mark.parametrize("example", NAMES)
 def test_toc_field_bookmarks_and_pageref(fast: dict, example: str) -> None:
+    from referatgen.render._docx_styles import word_style
+    from referatgen.render._docx_toc import one_line
+
     document, data = fast[(example, False)]
+    ws = word_style(document.style)
     root = xml(data)
     instructions = [t.text for t in root.iter(w("instrText"))]
     assert sum(1 for i in instructions if i.strip().startswith("TOC ")) == 1
     toc_instruction = next(i for i in instructions if i.strip().startswith("TOC "))
-    assert '\\o "1-1"' in toc_instruction and "\\h" in toc_instruction
+    # Built from the TC entries in the headings: an update lists the titles, no "Punkt N:".
+    assert "\\f p" in toc_instruction and "\\h" in toc_instruction
+    assert "\\o" not in toc_instruction
     entries = body_paragraphs(root, "TOC1")
     assert len(entries) == len(document.items)
     bookmarks = {b.get(w("name")): b for b in root.iter(w("bookmarkStart"))}
@@ -196,12 +202,17 @@ def test_toc_field_bookmarks_and_pageref(fast: dict, example: str) -> None:
         link = entry.find("w:hyperlink", NS)
         assert link is not None
         anchor = link.get(w("anchor"))
-        assert text_of(link).startswith(item.heading)
+        assert text_of(link).startswith(one_line(item.title, ws))
+        assert not text_of(link).startswith("Punkt")
+        # A clear gap between the dots and the number.
+        assert "\u00a0\u00a0" in text_of(link)
         assert any(f"PAGEREF {anchor} \\h" in (t.text or "") for t in link.iter(w("instrText")))
         # The bookmark sits on the item's heading.
         mark = bookmarks[anchor]
         heading = mark.getparent()
         assert style_of(heading) == "Heading1" and text_of(heading) == item.heading
+        tc = [t.text for t in heading.iter(w("instrText"))]
+        assert tc == [f' TC "{one_line(item.title, ws)}" \\f p \\l 1 ']
         assert str(item.number) in anchor
     # Bookmark ids are unique, each start has its end.
     ids = [b.get(w("id")) for b in root.iter(w("bookmarkStart"))]
@@ -242,7 +253,10 @@ def test_named_styles_fonts_and_page_breaks(fast: dict) -> None:
     assert heading1.find("w:rPr/w:sz", NS).get(w("val")) == "26"  # 13 pt
     assert by_name["heading 2"].find("w:rPr/w:sz", NS).get(w("val")) == "22"  # 11 pt
     defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
-    assert defaults.find("w:rFonts", NS).get(w("ascii")) == "Liberation Serif"
+    # Named as Word knows it; LibreOffice maps it to the shipped Liberation Serif.
+    assert defaults.find("w:rFonts", NS).get(w("ascii")) == "Times New Roman"
+    times = xml(data, "word/fontTable.xml").find("w:font[@w:name='Times New Roman']", NS)
+    assert times.find("w:altName", NS).get(w("val")) == "Liberation Serif"
     assert defaults.find("w:sz", NS).get(w("val")) == "20"  # 10 pt
     assert defaults.find("w:lang", NS).get(w("val")) == "da-DK"
     # Margins from the style.
@@ -251,15 +265,22 @@ def test_named_styles_fonts_and_page_breaks(fast: dict) -> None:
     assert margins.get(w("left")) == str(round(2.5 * 567))
 
 
-def test_standard_style_is_carlito(fast: dict) -> None:
+def test_standard_style_is_carlito_named_calibri(fast: dict) -> None:
     _document, data = fast[("byraadet-2025-03-10.md", False)]
     styles = xml(data, "word/styles.xml")
     defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
-    assert defaults.find("w:rFonts", NS).get(w("ascii")) == "Carlito"
+    assert defaults.find("w:rFonts", NS).get(w("ascii")) == "Calibri"
     assert defaults.find("w:sz", NS).get(w("val")) == "21"
     fonts = xml(data, "word/fontTable.xml")
-    carlito = fonts.find("w:font[@w:name='Carlito']", NS)
-    assert carlito.find("w:altName", NS).get(w("val")) == "Calibri"
+    calibri = fonts.find("w:font[@w:name='Calibri']", NS)
+    assert calibri.find("w:altName", NS).get(w("val")) == "Carlito"
+    assert fonts.find("w:font[@w:name='Courier New']", NS) is not None  # code
+    # No free font's name reaches the document: Word on a municipal PC would substitute.
+    for part in ("word/styles.xml", "word/document.xml", "word/fontTable.xml"):
+        names = {e.get(w(a)) for e in xml(data, part).iter(w("rFonts"))
+                 for a in ("ascii", "hAnsi")} | {
+            e.get(w("name")) for e in xml(data, part).iter(w("font"))}
+        assert not names & {"Carlito", "Liberation Serif", "Liberation Mono"}, part
 
 
 @pytest.mark.parametrize("intern", [False, True])
@@ -743,11 +764,12 @@ def test_toc_numbers_are_the_printed_pages(measured: dict, example: str, intern:
     assert cached[document.items[0].number] == 3
     # And LibreOffice prints the cached numbers as they are, on the TOC page.
     toc_text = "\n".join(pages[:cached[document.items[0].number] - 1])
-    for item in document.items:
-        match = re.search(rf"Punkt {item.number}:(?:(?!Punkt \d+:).)*?\.{{3,}}\s*(\d+)",
-                          toc_text, re.S)
-        assert match is not None, item.heading
-        assert int(match[1]) == cached[item.number]
+    # One line per item: the title (no "Punkt N:"), the leader, the page.
+    lines = [m for m in re.finditer(r"^(.+?)\.{3,}\s*(\d+)\s*$", toc_text, re.M)]
+    assert [int(m[2]) for m in lines] == [cached[i.number] for i in document.items]
+    for match, item in zip(lines, document.items, strict=True):
+        assert not match[1].startswith("Punkt"), match[0]
+        assert item.title.startswith(match[1].rstrip("…. ").rstrip("…")), match[0]
 
 
 @needs_soffice
@@ -813,4 +835,10 @@ def test_the_style_font_is_the_word_font() -> None:
     assert (word_style(shared).font, word_style(shared).heading_font) == ("Caladea", "Caladea")
     own = dataclasses.replace(shared, docx={"skrifttype": "Carlito",
                                             "overskrift_skrifttype": "Liberation Sans"})
-    assert (word_style(own).font, word_style(own).heading_font) == ("Carlito", "Liberation Sans")
+    # A shipped family is named as its `skrifter` entry says Word knows it.
+    assert (word_style(own).font, word_style(own).heading_font) == ("Calibri", "Liberation Sans")
+    assert word_style(own).mono_font == "Courier New"
+    renamed = dataclasses.replace(own, fonts=tuple(
+        dataclasses.replace(f, word="Kommune Sans") if f.name == "Carlito" else f
+        for f in own.fonts))
+    assert word_style(renamed).font == "Kommune Sans"

@@ -327,3 +327,29 @@ def test_a_styles_logo_is_on_the_front_page(tmp_path: Path) -> None:
         drawn = [names[0] + b" Do" in page.Contents.read_bytes() for page in pdf.pages]
         assert drawn == [True] + [False] * (len(pdf.pages) - 1)
     assert "Logo Kommune" in pages_text(path)[0]
+
+
+@pytest.mark.parametrize("example", ["htk-direktionen-2018-11-13.yaml",
+                                     "kalundborg-direktionen-2022-08-29.yaml"])
+def test_toc_leader_stops_a_clear_gap_before_the_number(built: dict[str, Path],
+                                                        example: str) -> None:
+    """The dots never touch the page number, two-digit numbers included."""
+    import pdfplumber
+
+    with pdfplumber.open(built[example]) as pdf:
+        page = pdf.pages[1]
+        lines: dict[int, list[dict]] = {}
+        for char in page.chars:
+            lines.setdefault(round(char["top"]), []).append(char)
+    gaps = []
+    for chars in lines.values():
+        chars.sort(key=lambda c: c["x0"])
+        text = "".join(c["text"] for c in chars)
+        if "...." not in text or not text.rstrip().split()[-1].isdigit():
+            continue
+        first_digit = next(i for i in range(len(chars) - 1, -1, -1)
+                           if not chars[i - 1]["text"].isdigit())
+        last_dot = max(i for i, c in enumerate(chars[:first_digit]) if c["text"] == ".")
+        gaps.append(chars[first_digit]["x0"] - chars[last_dot]["x1"])
+    assert len(gaps) >= 8  # every item of these meetings
+    assert min(gaps) >= 3.0, gaps  # points: about 1 mm, two spaces of 10 pt text

@@ -45,3 +45,12 @@ def test_wheel_carries_templates_and_styles(tmp_path: Path) -> None:
     assert "referatgen/styles/kalundborg/kalundborg.css" in names
     assert "referatgen/py.typed" in names
     assert "referatgen/meetingfile/moede.schema.json" in names
+    # The shipped fonts and their licences: without them the PDF depends on the machine.
+    shipped = {f"referatgen/{p.relative_to(ROOT).as_posix()}"
+               for p in (ROOT / "styles").rglob("*") if p.is_file()}
+    assert {n for n in shipped if n.endswith(".ttf")} >= {
+        "referatgen/styles/standard/fonts/LiberationSerif-Regular.ttf",
+        "referatgen/styles/standard/fonts/Carlito-Regular.ttf"}
+    assert shipped - names == set()
+    assert "referatgen/styles/standard/fonts/LICENSE-Liberation.txt" in names
+    assert "referatgen/styles/standard/fonts/LICENSE-Carlito.txt" in names

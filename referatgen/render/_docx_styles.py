@@ -26,9 +26,9 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 class WordStyle:
     """The `docx:` block of a style, checked and with every default filled in."""
 
-    font: str = "Carlito"
+    font: str = "Calibri"
     size: float = 10.5
-    heading_font: str = "Carlito"
+    heading_font: str = "Calibri"
     heading_colour: str = "000000"
     #: top, right, bottom, left in cm
     margins: tuple[float, float, float, float] = (2.2, 2.0, 2.2, 2.5)
@@ -48,7 +48,7 @@ class WordStyle:
     mark_colour: str = "A00000"
     table_border_colour: str = "777777"
     table_header_fill: str | None = "EEEEEE"
-    mono_font: str = "Liberation Mono"
+    mono_font: str = "Courier New"
     label_width: float = 3.2
     show_kommune: bool = True
     logo: str | None = None
@@ -152,6 +152,12 @@ def word_style(style: Style) -> WordStyle:
     # names another; headings follow the text unless they have a font of their own.
     values.setdefault("font", style.font or WordStyle.font)
     values.setdefault("heading_font", values["font"])
+    # Word names a shipped font as Word knows it (Liberation Serif -> Times New Roman): a
+    # municipal PC has Times New Roman, and LibreOffice maps it back to the shipped face.
+    word_names = {family.name: family.word for family in style.fonts}
+    for key in ("font", "heading_font", "mono_font"):
+        name = values.get(key, getattr(WordStyle, key))
+        values[key] = word_names.get(name, name)
     return WordStyle(**values)
 
 
@@ -173,6 +179,7 @@ _FONT_INFO: dict[str, tuple[str, str, str, str]] = {
     "Times New Roman": ("Liberation Serif", "roman", "variable", "02020603050405020304"),
     "Calibri": ("Carlito", "swiss", "variable", "020F0502020204030204"),
     "Arial": ("Liberation Sans", "swiss", "variable", "020B0604020202020204"),
+    "Courier New": ("Liberation Mono", "modern", "fixed", "02070309020205020404"),
 }
 
 

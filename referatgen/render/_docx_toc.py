@@ -23,9 +23,14 @@ from typing import Any
 
 from ._docx_styles import Metrics, WordStyle, paragraph_metrics
 from ._docx_xml import Element, el, field, paragraph, run
+from ._fonts import fontconfig_file
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
+#: Built from the TC entries of type "p" that stand in the item headings, not from the
+#: headings themselves: "Opdater felt" then lists the title alone, as the PDF and the
+#: published minutes do, where a TOC of Heading 1 would list "Punkt N: Titel".
+TOC_IDENTIFIER = "p"
+TOC_INSTRUCTION = f"TOC \\f {TOC_IDENTIFIER} \\h \\z"
 TIMEOUT = 180
 
 
@@ -41,6 +46,24 @@ def bookmarked(p: Element, name: str, bookmark_id: int) -> None:
     ppr = p.find(f"{_W}pPr")
     p.insert(1 if ppr is not None else 0, start)
     p.append(el("w:bookmarkEnd", {"w:id": str(bookmark_id)}))
+
+
+def tc_field(text: str) -> list[Element]:
+    """A TC entry: what Word's TOC lists for the heading it stands in, after an update.
+
+    A field of code only (no result), so neither Word nor LibreOffice prints it."""
+    runs = field(f'TC "{text.replace(chr(34), chr(39))}" \\f {TOC_IDENTIFIER} \\l 1', "")
+    return [runs[0], runs[1], runs[4]]
+
+
+def one_line(title: str, ws: WordStyle) -> str:
+    """The title cut with an ellipsis where it would wrap, as the PDF's TOC cuts it:
+    the line must leave room for the leader and the page number."""
+    room = ws.text_width / 20 - 16 * 72 / 25.4  # points, less the leader's minimum
+    per_line = int(room / (ws.size * paragraph_metrics(ws)["TOC1"].char_width))
+    if len(title) <= per_line:
+        return title
+    return title[:max(1, per_line - 1)].rstrip() + "…"
 
 
 def toc(entries: list[tuple[int, str]]) -> tuple[list[Element], dict[int, Element]]:
@@ -68,6 +91,9 @@ def toc(entries: list[tuple[int, str]]) -> tuple[list[Element], dict[int, Elemen
         link = el("w:hyperlink", {"w:anchor": name, "w:history": "1"})
         link.append(run(text))
         link.append(el("w:r", children=[el("w:tab")]))
+        # The dots stop a clear gap before the number, as in the PDF (Word's own update
+        # of the field puts the number right after the dots again).
+        link.append(run("\u00a0\u00a0"))
         page_ref = field(f"PAGEREF {name} \\h", "0")
         for r in page_ref:
             link.append(r)
@@ -209,16 +235,20 @@ class Layout:
     pages: int
 
 
-def measure(soffice: str, data: bytes) -> Layout:
-    """The layout LibreOffice gives the .docx `data` when it prints it."""
+def measure(soffice: str, data: bytes, font_folders: tuple[Path, ...] = ()) -> Layout:
+    """The layout LibreOffice gives the .docx `data` when it prints it, with the style's
+    shipped fonts (`font_folders`) added to the system's."""
     with _lock, tempfile.TemporaryDirectory(prefix="referatgen-docx-") as folder:
         source = Path(folder) / "referat.docx"
         source.write_bytes(data)
+        env = dict(os.environ)
+        if font_folders:
+            env["FONTCONFIG_FILE"] = str(fontconfig_file(font_folders, Path(folder) / "fonts.conf"))
         command = [soffice, f"-env:UserInstallation={_profile_dir().as_uri()}", "--headless",
                    "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", folder, str(source)]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   start_new_session=True)
+                                   start_new_session=True, env=env)
         try:
             _out, err = process.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:

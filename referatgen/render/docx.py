@@ -32,9 +32,12 @@ from ._docx_toc import (
     estimate_pages,
     find_soffice,
     measure,
+    one_line,
+    tc_field,
     toc,
 )
 from ._docx_xml import Element, el, field, paragraph, run, sub, val
+from ._fonts import font_folders
 from .base import Rendered, warning
 
 if TYPE_CHECKING:
@@ -72,7 +75,7 @@ def _with_page_numbers(built: _Built, options: DocxOptions) -> tuple[bytes, str 
     for _round in range(MAX_ROUNDS):
         data = built.package(numbers, count, exact=True)
         try:
-            layout = measure(soffice, data)
+            layout = measure(soffice, data, font_folders(built.document.style))
         except MeasureError as exc:
             return built.package(numbers, count, exact=False), str(exc)
         missing = [n for n in numbers if n not in layout.headings]
@@ -163,7 +166,8 @@ class _Built:
             self.add(table)
 
     def _contents(self) -> None:
-        paragraphs, self.results = toc([(i.number, i.heading) for i in self.document.items])
+        self.toc_titles = {i.number: one_line(i.title, self.ws) for i in self.document.items}
+        paragraphs, self.results = toc(list(self.toc_titles.items()))
         for p in paragraphs:
             self.add(p)
 
@@ -171,6 +175,8 @@ class _Built:
         heading = _text_paragraph(item.heading, "Heading1")
         self.bookmarks += 1
         bookmarked(heading, bookmark_name(item.number), self.bookmarks)
+        for r in tc_field(self.toc_titles[item.number]):
+            heading.append(r)
         self.add(heading)
         if item.sagsnr:
             self.add(_text_paragraph(item.sagsnr, "Sagsnummer"))

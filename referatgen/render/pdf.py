@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 import shutil
 import subprocess
+import warnings
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -19,6 +22,8 @@ from urllib.request import url2pathname
 
 from ..diagnostics import Diagnostic, ReferatgenError
 from ..plan import Document
+from ..vocabulary import INTERNAL_MARK
+from . import _fonts
 from .base import Rendered, warning
 from .html import html_with_warnings, inside, stylesheet_paths
 
@@ -28,7 +33,17 @@ if TYPE_CHECKING:
     from ..options import PdfOptions
 
 
+def engine() -> Any:
+    """WeasyPrint, imported without its complaint about a machine without fonts: our
+    styles ship theirs, so the PDF does not need the system's."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*(No fonts configured|FontConfig cannot)")
+        import weasyprint
+    return weasyprint
+
+
 def _fetcher_class() -> type:
+    engine()
     from weasyprint import URLFetcher
     from weasyprint.urls import URLFetcherResponse
 
@@ -75,8 +90,9 @@ def _installed_families() -> frozenset[str]:
 
 
 def check_fonts(document: Document) -> list[Diagnostic]:
-    """The missing-font warning, on every render: only the probe is cached, so a worker
-    that renders many meetings reports it for each, and the caller says it once per run."""
+    """The missing-font warning for a style set in installed fonts, on every render: only
+    the probe is cached, so a worker that renders many meetings reports it for each, and
+    the caller says it once per run."""
     families = _installed_families()
     wanted = document.style.font
     if families and wanted and wanted.lower() not in families:
@@ -86,26 +102,68 @@ def check_fonts(document: Document) -> list[Diagnostic]:
     return []
 
 
+def _printed_text(document: Document, html: str) -> str:
+    """What the PDF prints: the body's text, the running header, the generated words."""
+    body = html[html.find("<body"):]
+    text = unescape(re.sub(r"<[^>]*>", " ", body))
+    return f"{text} {document.running_header} {INTERNAL_MARK} {_fonts.GENERATED}"
+
+
+def check_characters(document: Document, html: str) -> list[Diagnostic]:
+    """A warning for each character the style's fonts lack, naming the face used."""
+    found = []
+    for char in _fonts.missing_characters(_printed_text(document, html), document.style.fonts):
+        fallback = _fonts.fallback_face(char)
+        shown = (f"vises med den installerede skrift '{fallback}'" if fallback
+                 else "vises som en tom firkant (ingen installeret skrift har det)")
+        families = ", ".join(f.name for f in document.style.fonts)
+        message = (f"tegnet '{char}' (U+{ord(char):04X}) findes ikke i stilens skrifter "
+                   f"({families}); det {shown}, og PDF'en afhænger af maskinens skrifter.")
+        found.append(warning(document.source_name, message, "missing-glyph"))
+    return found
+
+
+def _fonts_for(document: Document, html: str) -> tuple[Any, list[Any], list[Diagnostic]]:
+    """WeasyPrint's font configuration, the @font-face sheet, and what to say about fonts.
+
+    A style set in the fonts it ships gets those alone (the same PDF on every machine);
+    the system's fonts join only for a character they lack, or for a style set in
+    installed fonts."""
+    style = document.style
+    fetcher = _fetcher_class()(_fonts.font_folders(style))
+    if not _fonts.ships_its_fonts(style):
+        _font_probe()
+        config, sheet = _fonts.prepared(style.fonts, True, fetcher)
+        return config, [sheet], check_fonts(document)
+    missing = check_characters(document, html)
+    config, sheet = _fonts.prepared(style.fonts, bool(missing), fetcher)
+    return config, [sheet], missing
+
+
 def render_document(document: Document) -> tuple[weasyprint.Document, Any, list[Diagnostic]]:
     """Lay out the document; returns WeasyPrint's document, the fetcher used and the
-    warnings so far (images left out, a missing font)."""
-    import weasyprint
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    _font_probe()
+    warnings so far (images left out, a missing font or character)."""
+    weasyprint = engine()
+    # Renderers never print: WeasyPrint's and fontTools' notes go nowhere (fontTools finds
+    # the shipped fonts' creation dates "very low").
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     fetcher = _fetcher_class()(document.allowed_roots)
     html, warnings = html_with_warnings(document, "print")
-    stylesheets = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
-                   for path in stylesheet_paths(document)]
+    config, sheets, font_warnings = _fonts_for(document, html)
+    stylesheets = sheets + [
+        weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=config)
+        for path in stylesheet_paths(document)]
     html_doc = weasyprint.HTML(string=html, base_url=document.folder.as_uri() + "/",
                                url_fetcher=fetcher)
     # Presentational hints carry <ol start>: a list that resumes at 3 must print "3.".
-    rendered = html_doc.render(stylesheets=stylesheets, pdf_tags=True, presentational_hints=True)
-    return rendered, fetcher, warnings + check_fonts(document)
+    rendered = html_doc.render(stylesheets=stylesheets, pdf_tags=True, presentational_hints=True,
+                               font_config=config)
+    return rendered, fetcher, warnings + font_warnings
 
 
 def render_pdf(document: Document, options: PdfOptions) -> Rendered:
-    import weasyprint
+    weasyprint = engine()
     from weasyprint.pdf import VARIANTS
 
     if options.variant is not None and options.variant not in VARIANTS:
@@ -125,13 +183,14 @@ def render_pdf(document: Document, options: PdfOptions) -> Rendered:
         for bilag in document.attachments
         if bilag.path is not None
     ]
-    data = rendered.write_pdf(
-        pdf_variant=options.variant,
-        pdf_tags=True,
-        pdf_identifier=document.identifier.encode("ascii"),
-        attachments=attachments,
-        uncompressed_pdf=False,
-    )
+    with _fonts.deterministic_subsetting(moment):
+        data = rendered.write_pdf(
+            pdf_variant=options.variant,
+            pdf_tags=True,
+            pdf_identifier=document.identifier.encode("ascii"),
+            attachments=attachments,
+            uncompressed_pdf=False,
+        )
     assert isinstance(data, bytes)
     warnings += [warning(document.source_name, f"{url} blev ikke hentet (uden for mødets mappe).",
                          "fetch-refused") for url in fetcher.refused]

@@ -59,9 +59,9 @@ def _import_engine(formats: tuple[str, ...]) -> None:
         from ... import _api  # noqa: F401
 
         if "pdf" in formats:
-            import weasyprint  # noqa: F401
+            from ...render import pdf
 
-            from ...render import pdf  # noqa: F401
+            pdf.engine()
         if "html" in formats:
             from ...render import html  # noqa: F401
         if "docx" in formats:

@@ -1,0 +1,195 @@
+"""The fonts a style ships, for the PDF and for LibreOffice.
+
+A PDF must be the same bytes on every machine whatever fonts it has installed. So when
+a style's main font is one it ships (`skrifter` in style.yaml), WeasyPrint gets a font
+configuration that holds those files and nothing of the system: fontconfig cannot pick
+an installed face of the same name, or a different version of it, ahead of ours (it
+prefers system fonts on a tie). Only when the text holds a character none of the shipped
+fonts has does the configuration include the system's fonts, for a fallback; that is
+said in a warning naming the character and the face used.
+
+Subsetting: WeasyPrint subsets with harfbuzz-subset where the library is installed and
+with fontTools otherwise, and the two write different fonts; fontTools also stamps the
+clock into each font unless SOURCE_DATE_EPOCH is set. `deterministic_subsetting` forces
+fontTools and gives it the meeting's own moment.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import functools
+import os
+import shutil
+import subprocess
+import threading
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from ..styles import FontFamily, Style
+
+#: Characters WeasyPrint prints that are not in the HTML's text: page numbers and the
+#: footer, the TOC leader, list markers of three levels, "1)" lists, the TOC's ellipsis.
+GENERATED = "Side af 0123456789.:)–•◦▪…"
+
+
+def ships_its_fonts(style: Style) -> bool:
+    """Whether the style's text is set in fonts it ships (else in installed ones)."""
+    names = {family.name for family in style.fonts}
+    return bool(names) and (style.font is None or style.font in names)
+
+
+@functools.cache
+def _face(path: Path, stamp: tuple[int, int]) -> tuple[int, bool, frozenset[int]]:
+    """Weight, italic and the characters of one font file (cached by size and time)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        os2 = font["OS/2"]
+        italic = bool(os2.fsSelection & 1) or bool(font["head"].macStyle & 2)
+        return int(os2.usWeightClass), italic, frozenset(font.getBestCmap())
+
+
+def face(path: Path) -> tuple[int, bool, frozenset[int]]:
+    stat = path.stat()
+    return _face(path, (stat.st_size, stat.st_mtime_ns))
+
+
+def font_face_css(families: tuple[FontFamily, ...]) -> str:
+    """One @font-face rule per shipped file, its weight and style read from the file."""
+    rules = []
+    for family in families:
+        for path in family.files:
+            weight, italic, _chars = face(path)
+            rules.append(
+                f'@font-face {{ font-family: "{family.name}"; font-weight: {weight}; '
+                f'font-style: {"italic" if italic else "normal"}; '
+                f'src: url("{path.as_uri()}"); }}')
+    return "\n".join(rules) + "\n"
+
+
+def missing_characters(text: str, families: tuple[FontFamily, ...]) -> list[str]:
+    """The printable characters of `text` that no shipped font has, in order of use."""
+    covered: set[int] = set()
+    for family in families:
+        for path in family.files:
+            covered |= face(path)[2]
+    missing: dict[str, None] = {}
+    for char in text:
+        # Spaces, line ends and format characters (soft hyphen, zero-width space) need
+        # no glyph: Pango does not draw them.
+        if ord(char) in covered or unicodedata.category(char)[0] in "CZ":
+            continue
+        missing[char] = None
+    return list(missing)
+
+
+def fallback_face(char: str) -> str | None:
+    """The installed face fontconfig gives `char`, as the warning names it."""
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        result = subprocess.run(["fc-match", "-f", "%{family[0]}", f":charset={ord(char):x}"],
+                                capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None
+
+
+_cdef_lock = threading.Lock()
+
+
+@functools.cache
+def _declare_config_create() -> None:
+    # WeasyPrint's cffi declarations lack FcConfigCreate; ABI-mode libraries pick up a
+    # declaration added later.
+    from weasyprint.text.ffi import ffi
+
+    with _cdef_lock:
+        ffi.cdef("FcConfig * FcConfigCreate (void);")
+
+
+def _font_configuration(system: bool) -> Any:
+    """WeasyPrint's font configuration: the system's fonts, or none of them."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    if not system:
+        from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+
+        _declare_config_create()
+        empty = fontconfig.FcConfigCreate()
+        pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", config.font_map),
+                                              empty)
+        # The font map keeps its own reference, as WeasyPrint's own constructor relies on.
+        fontconfig.FcConfigDestroy(empty)
+        config._config = empty  # @font-face rules are added to this one
+    return config
+
+
+_prepared: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+# WeasyPrint removes the configuration's copies of the font files when it is collected;
+# at interpreter exit that is too late (shutil is gone), so it is let go before.
+atexit.register(_prepared.clear)
+
+
+def prepared(families: tuple[FontFamily, ...], system: bool, fetcher: Any) -> tuple[Any, Any]:
+    """(FontConfiguration, the @font-face stylesheet), made once per process: loading
+    the font files into fontconfig costs more than laying out a short meeting. `fetcher`
+    reads the font files (only inside the style's folders); an edited file is read again."""
+    import weasyprint
+
+    stamps = tuple((p.stat().st_size, p.stat().st_mtime_ns) for f in families for p in f.files)
+    key = (families, system, stamps)
+    if key not in _prepared:
+        config = _font_configuration(system)
+        css = weasyprint.CSS(string=font_face_css(families), font_config=config,
+                             url_fetcher=fetcher)
+        _prepared[key] = (config, css)
+    return _prepared[key]
+
+
+_subset_lock = threading.Lock()
+
+
+@contextmanager
+def deterministic_subsetting(moment: dt.datetime) -> Iterator[None]:
+    """WeasyPrint's font subsetting, the same on every machine: fontTools, whether or not
+    harfbuzz-subset is installed, stamping `moment` instead of the clock."""
+    from weasyprint.pdf import fonts
+
+    with _subset_lock:
+        saved_library = fonts.harfbuzz_subset
+        saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        fonts.harfbuzz_subset = None
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+        try:
+            yield
+        finally:
+            fonts.harfbuzz_subset = saved_library
+            if saved_epoch is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
+
+
+def font_folders(style: Style) -> tuple[Path, ...]:
+    """The folders that hold a style's shipped fonts, in the style's order."""
+    return tuple(dict.fromkeys(p.parent for f in style.fonts for p in f.files))
+
+
+def fontconfig_file(folders: tuple[Path, ...], target: Path) -> Path:
+    """A fontconfig file for LibreOffice: the system's configuration plus `folders`, so
+    it measures the Word document with the fonts the PDF uses even where they are not
+    installed (Times New Roman maps to Liberation Serif, Calibri to Carlito)."""
+    system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+    dirs = "".join(f"<dir>{escape(str(folder))}</dir>" for folder in folders)
+    target.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f'<fontconfig><include ignore_missing="yes">{escape(system)}</include>{dirs}'
+        "</fontconfig>\n", "utf-8")
+    return target

@@ -1,0 +1,131 @@
+"""Fonts shipped with the styles: the PDF is the same bytes whatever the machine has."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from referatgen._api import build, build_with_warnings
+from referatgen.styles import StyleError, resolve_style
+
+from .conftest import referatgen_env
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".yaml", ".md"))
+MD_EXAMPLE = ROOT / "examples" / "byraadet-2025-03-10.md"
+EMPTY_FONTCONFIG = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM '
+                    '"urn:fontconfig:fonts.dtd">\n<fontconfig></fontconfig>\n')
+
+
+def font_names(path: Path) -> set[str]:
+    """The base names of the fonts a PDF embeds, without the subset prefix."""
+    names: set[str] = set()
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                names.add(str(font.BaseFont).lstrip("/").split("+", 1)[-1])
+    return names
+
+
+@pytest.fixture(scope="module")
+def with_system_fonts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("system")
+    return {p.name: build(p, ["pdf"], out)[0] for p in EXAMPLES}
+
+
+@pytest.mark.slow
+def test_no_system_font_visible_gives_the_same_bytes(
+        with_system_fonts: dict[str, Path], tmp_path: Path) -> None:
+    """Every example, built where fontconfig sees no font at all, is the same file."""
+    if shutil.which("fc-list") is None:
+        pytest.skip("fontconfig (fc-list) is not installed: nothing to hide")
+    config = tmp_path / "empty.conf"
+    config.write_text(EMPTY_FONTCONFIG, "utf-8")
+    env = referatgen_env() | {"FONTCONFIG_FILE": str(config)}
+    listed = subprocess.run(["fc-list"], env=env, capture_output=True, text=True, check=False)
+    assert listed.stdout.strip() == "", "the empty configuration must hide every font"
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "referatgen", "build", *map(str, EXAMPLES), "-o", str(out),
+         "--format", "pdf"], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no warning: the shipped fonts cover every character
+    for name, path in with_system_fonts.items():
+        assert (out / path.name).read_bytes() == path.read_bytes(), name
+
+
+def test_the_pdf_embeds_the_shipped_faces(with_system_fonts: dict[str, Path]) -> None:
+    htk = font_names(with_system_fonts["htk-direktionen-2018-11-13.yaml"])
+    assert htk and all(n.startswith("Liberation-Serif") for n in htk), htk
+    assert font_names(with_system_fonts[MD_EXAMPLE.name]) >= {"Carlito", "Carlito-Bold"}
+
+
+def test_one_subsetter_whatever_is_installed(
+        with_system_fonts: dict[str, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """harfbuzz-subset present or not, and whatever the clock says, the same bytes."""
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # a machine without the library
+    later = time.time() + 86400 * 400
+    monkeypatch.setattr(time, "time", lambda: later)  # fontTools stamps the clock
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    path = build(MD_EXAMPLE, ["pdf"], tmp_path)[0]
+    assert path.read_bytes() == with_system_fonts[MD_EXAMPLE.name].read_bytes()
+    assert fonts.harfbuzz_subset is None  # put back as found
+
+
+def test_a_character_the_fonts_lack_is_named(tmp_path: Path) -> None:
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text(
+        "organ: Udvalget\ndato: 2024-01-15\npunkter:\n"
+        "  - titel: Et punkt\n    beslutning: Godkendt ✓ og – som før – vedtaget.\n", "utf-8")
+    paths, warnings = build_with_warnings(meeting, ["pdf"], tmp_path / "ud")
+    found = [d for d in warnings if d.rule == "missing-glyph"]
+    assert len(found) == 1, warnings
+    assert "'✓' (U+2713)" in found[0].message
+    assert "Carlito" in found[0].message
+    assert (found[0].path, found[0].line, found[0].severity) == (str(meeting), 1, "warning")
+    if shutil.which("fc-match"):
+        assert "vises med den installerede skrift" in found[0].message
+    assert paths[0].is_file()
+
+
+def test_a_styles_own_font_face_is_used(tmp_path: Path) -> None:
+    """@font-face in a style's CSS: WeasyPrint gets a FontConfiguration, so it counts."""
+    style = tmp_path / "min-stil"
+    (style / "skrift").mkdir(parents=True)
+    shutil.copy(ROOT / "styles/standard/fonts/LiberationMono-Regular.ttf",
+                style / "skrift" / "Egen.ttf")
+    (style / "style.yaml").write_text(
+        "extends: standard\nskrifttype: Egen Skrift\ncss: [min.css]\n", "utf-8")
+    (style / "min.css").write_text(
+        '@font-face { font-family: "Egen Skrift"; src: url(skrift/Egen.ttf); }\n'
+        'html { font-family: "Egen Skrift"; }\n', "utf-8")
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text("organ: Udvalget\ndato: 2024-01-15\nstil: ./min-stil\npunkter:\n"
+                       "  - titel: Et punkt\n    beslutning: Godkendt.\n", "utf-8")
+    path = build(meeting, ["pdf"], tmp_path / "ud")[0]
+    assert any(n.startswith("Egen-Skrift") for n in font_names(path)), font_names(path)
+
+
+def test_shipped_fonts_in_style_yaml_are_checked(tmp_path: Path) -> None:
+    style = tmp_path / "s"
+    style.mkdir()
+    (style / "style.yaml").write_text(
+        "extends: standard\nskrifter:\n  Min:\n    word: Arial\n"
+        "    filer: [fonts/findes-ikke.ttf]\n", "utf-8")
+    with pytest.raises(StyleError, match=r"findes-ikke\.ttf"):
+        resolve_style("./s", tmp_path)
+    standard = resolve_style("standard", tmp_path)
+    words = {f.name: f.word for f in standard.fonts}
+    assert words == {"Carlito": "Calibri", "Liberation Serif": "Times New Roman",
+                     "Liberation Mono": "Courier New"}
+    assert all(p.is_file() and (p.parent / "LICENSE-Liberation.txt").is_file()
+               for f in standard.fonts for p in f.files)
