@@ -39,7 +39,9 @@ _SAGSNR_VALUE = (
 SAGSNR_LINE = re.compile(
     r"^(?:(?:sags?\s*nr\.?|sagsnummer|sag|j\.?\s*nr\.?|journal\s*nr\.?|dok\.?\s*nr\.?)\s*[:.]?\s*"
     r"(?P<labelled>[A-Za-zÆØÅæøå0-9][\w./-]*)"
-    rf"|(?P<bare>{_SAGSNR_VALUE}))$",
+    rf"|(?P<bare>{_SAGSNR_VALUE}))"
+    # eDoc prints the document's number after the case's on the same line.
+    r"(?:\s*[,;]?\s+(?:dok(?:ument)?\.?\s*nr\.?|dokumentnummer|akt\.?\s*nr\.?)\s*[:.]?\s*\S+)?$",
     re.I,
 )
 FRONT_LABEL = re.compile(
@@ -55,10 +57,25 @@ TITLE = re.compile(
     r"(?:\s+(?:for|fra|af)\b)?\s*[:\-–]?\s*(?P<rest>.*)$",
     re.I,
 )
-PUNKT = re.compile(r"^(?:punkt|pkt\.?)\s*(?P<n>\d{1,3})\s*(?:[:.\-–]\s*|\s+|$)(?P<title>.*)$",
-                    re.I)
-NUMBERED = re.compile(r"^(?P<n>\d{1,3})(?:\.\s*|\s+)(?P<title>\S.*)$")
-BARE_NUMBER = re.compile(r"^(?:punkt\s*)?(?P<n>\d{1,3})\.?$", re.I)
+PUNKT = re.compile(r"^(?:punkt|pkt\.?)\s*(?P<n>\d{1,4})\s*(?:[:.\-–]\s*|\s+|$)(?P<title>.*)$",
+                   re.I)
+#: Councils number their items on through the year ("412. Skolestruktur"): four digits.
+NUMBERED = re.compile(r"^(?P<n>\d{1,4})(?:\.\s*|\s+)(?P<title>\S.*)$")
+BARE_NUMBER = re.compile(r"^(?:punkt\s*)?(?P<n>\d{1,4})\.?$", re.I)
+#: A sub-item under item N: "2.1 Nyt fra projektgruppen".
+SUB_ITEM = re.compile(r"^(?P<n>\d{1,4})\.(?P<sub>\d{1,2})\.?\s+(?P<title>\S.*)$")
+#: The line under an item's title that says whether it is public: "Åben", "Lukket punkt".
+OPEN_CLOSED_MARK = re.compile(r"^\(?(?P<mark>åben|åbent|åbent punkt|lukket|lukket punkt)\)?\.?$",
+                              re.I)
+#: A TOC line that the PDF cut short, without a leader: an item number, the title cut
+#: anywhere, a space and the page number. Only read inside a table of contents.
+TOC_CUT = re.compile(
+    r"^(?P<title>(?:(?:punkt|pkt\.?)\s*\d{1,4}\s*[:.\-–]?|\d{1,4}[.:]?)\s+\S.*?\S)\s+"
+    r"(?P<page>\d{1,3})$", re.I)
+#: The parts of a TOC split by whether the items are public: "Åbent referat", "Lukket".
+TOC_PART = re.compile(
+    r"^(?P<part>åbent?|åbne|offentligt?|lukkede?|fortroligt?)\s*"
+    r"(?:referat|dagsorden|møde|punkter|del|sager)?\s*:?$", re.I)
 CLOSED_TITLE = re.compile(
     r"^(?:\(?lukket(?:\s+punkt)?\)?)(?:\s*[:\-–]\s*(?P<title>.+))?$", re.I)
 CLOSED_SUFFIX = re.compile(r"^(?P<title>.+?)\s*[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]$", re.I)
@@ -77,10 +94,19 @@ TIME = re.compile(
     r"(?:\s*(?:[-–]|til)\s*(?:kl\.?\s*)?(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?)?",
     re.I,
 )
+#: A time without "kl." ("13:00-15:00"): read only where a time is expected.
+BARE_TIME = re.compile(
+    r"(?<![\d.:/-])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?![\d.:/-]\d)"
+    r"(?:\s*(?:[-–]|til)\s*(?P<h2>[01]?\d|2[0-3])[:.](?P<m2>[0-5]\d))?")
+_DECISION_DATE = (r"(?:\s*[,:]?\s+(?:den|d\.)\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+                  r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.?\s+[a-zæøå]+\.?\s+\d{4}))?"
+                  # eDoc adds the item's number in that meeting: "... den 12.03.2013 Punkt 4".
+                  r"(?:\s*[,:]?\s+(?:punkt|pkt\.?)\s*\d{1,4})?\s*:?$")
 DECISION = re.compile(
-    r"^beslutning(?:en)?(?:\s+(?:i|på|fra))?(?:\s+(?P<organ>.+?))?"
-    r"(?:\s*[,:]?\s+(?:den|d\.)\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}\.?\s+[a-zæøå]+\.?\s+\d{4}))?\s*:?$",
+    r"^(?:beslutning(?:en|er)?(?:\s+(?:i|på|fra))?(?:\s+(?P<organ>.+?))?"
+    # The organ in the genitive before the word: "Kultur- og Fritidsudvalgets beslutning".
+    r"|(?P<genitive>[^\s].{1,80}?s)\s+beslutning(?:er)?)"
+    + _DECISION_DATE,
     re.I,
 )
 TERMINAL = re.compile(r"[.!?;:,]$")
@@ -112,6 +138,10 @@ EXTRA_ALIASES: dict[str, str] = {
     "vedlagte bilag": "bilag",
     "behandlet af": "behandling",
     "tidligere behandling": "behandling",
+    "beslutninger": "beslutning",
+    # Working groups: "Oplæg:" what was presented, "Referat:" what was agreed.
+    "oplæg": "sagsfremstilling",
+    "referat": "beslutning",
 }
 
 #: Headings of sections that have no key of their own but are sections, not sub-headings.
@@ -191,10 +221,40 @@ def heading_key(text: str, organ: str | None = None) -> str | None:
     if key is not None:
         return key
     decision = DECISION.match(name)
-    said = decision.group("organ") if decision else None
-    if decision and (decision.group("date") or (organ and said and said.lower() == organ.lower())):
+    if decision is None:
+        return None
+    said = decision_organ(decision)
+    if decision.group("date") or decision.group("genitive") or (
+            organ and said and said.lower() == organ.lower()):
         return "beslutning"
     return None
+
+
+#: Organs named by what they are, not by name: "Udvalgets beslutning" is the meeting's own.
+_GENERIC_ORGANS = frozenset({"udvalget", "udvalg", "mødet", "organet", "gruppen"})
+
+
+def decision_organ(decision: re.Match[str]) -> str | None:
+    """The body a decision heading names, in its plain form ("Byrådets" -> "Byrådet")."""
+    organ = decision.group("organ")
+    genitive = decision.group("genitive")
+    if genitive:
+        organ = genitive[:-1]
+        if organ.endswith("'"):
+            organ = organ[:-1]
+    if not organ:
+        return None
+    organ = organ.strip(" ,:")
+    return None if organ.lower() in _GENERIC_ORGANS else organ
+
+
+def decision_heading(text: str) -> tuple[str | None, dt.date | None] | None:
+    """(organ, date) of a decision's heading as printed; None when it is not one."""
+    decision = DECISION.match(" ".join(plain_text(text).strip().rstrip(":").split()))
+    if decision is None:
+        return None
+    date = parse_date(decision.group("date")) if decision.group("date") else None
+    return decision_organ(decision), date
 
 
 def toc_plain(line: str) -> str:
