@@ -105,6 +105,37 @@ def remove_footnote_call(block: TextBlock, label: str) -> None:
         block.text = block.text.replace(call, "")
 
 
+#: After "sags-" at a line end, these words keep their space ("sags- og dokument...").
+SPACED_JOIN = frozenset({"og", "eller", "samt", "til", "&"})
+_HYPHENS = ("-", "\u2010", "\u00ad")
+
+
+def hyphen_join(text: str, more: str) -> str | None:
+    """A word hyphenated at a line end joined as a reader reads it ("kommu-" + "nen"):
+    the hyphen goes when a small letter stands on both sides; None when it is no such
+    break ("Høje-" + "Taastrup" keeps its hyphen, "sags-" + "og" its space)."""
+    if not text.endswith(_HYPHENS) or len(text) < 2 or text.endswith(" -"):
+        return None
+    before, first = text[-2], more[:1]
+    word = more.split(" ", 1)[0].lower().strip(".,;:")
+    if not first.isalpha() or word in SPACED_JOIN:
+        return None
+    if before.isalpha() and before.islower() and first.islower():
+        return text[:-1] + more
+    return text[:-1] + "-" + more if text.endswith("\u2010") else text + more
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines of one paragraph as one text: hyphenated words whole, a space elsewhere."""
+    text = ""
+    for line in (part.strip() for part in lines):
+        if not text:
+            text = line
+            continue
+        text = hyphen_join(text, line) or f"{text} {line}"
+    return text
+
+
 def plain_text(text: str) -> str:
     """Inline Markdown without emphasis, footnote calls and escapes, whitespace collapsed."""
     text = _FOOTNOTE_CALL.sub("", text)

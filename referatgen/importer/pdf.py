@@ -22,6 +22,7 @@ from .blocks import (
     Report,
     TextBlock,
     escape_inline,
+    hyphen_join,
     join_runs,
     plain_text,
     remove_footnote_call,
@@ -36,8 +37,6 @@ Run = tuple[str, bool, bool]
 _MARKER = re.compile(r"^(?:[•◦▪‣·–\-○■□\uf0b7\uf0a7§]|\d{1,3}[.)]|[a-zA-Z][)])$")
 _TERMINAL = re.compile(r"[.!?:;]$")
 _HEADING_TAG = re.compile(r"^H([1-6])$")
-#: After "sags-" at a line end, these words keep their space ("sags- og dokument...").
-_SPACED_JOIN = frozenset({"og", "eller", "samt", "til", "&"})
 
 
 @dataclass
@@ -636,10 +635,9 @@ def _find_marker(line: _Line, letters: list[Char]) -> None:
 
 
 def _join(text: str, more: str) -> str:
-    if text.endswith("-") and not text.endswith(" -") and more[:1].isalpha():
-        first = more.split(" ", 1)[0].lower()
-        if first not in _SPACED_JOIN:
-            return text + more  # "Høje-" + "Taastrup"
+    joined_word = hyphen_join(text, more)
+    if joined_word is not None:
+        return joined_word  # "kommu-" + "nen", "Høje-" + "Taastrup"
     if text.endswith("/") and more[:1].isalnum():
         return text + more  # "udvalg/" + "udvalgsformænd"
     joined = f"{text} {more}"

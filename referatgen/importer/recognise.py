@@ -351,6 +351,8 @@ class TocEntry:
     where: str
     #: The title as the line has it (a closed mark kept), without its number.
     raw: str = ""
+    #: The item number the line gives, if it gives one.
+    number: int | None = None
 
 
 @dataclass

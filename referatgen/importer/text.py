@@ -14,14 +14,23 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .blocks import ReadSource, Report, TextBlock, plain_text, remove_footnote_call
+from .blocks import (
+    ReadSource,
+    Report,
+    TextBlock,
+    join_lines,
+    plain_text,
+    remove_footnote_call,
+)
 from .recognise import (
     BULLET_GLYPHS,
     FRONT_LABEL,
     PAGE_STAMP,
     SAGSNR_LINE,
+    TOC_CUT,
     TOC_HEADING,
     TOC_LINE,
+    TOC_PART,
     heading_key,
     is_item_heading_text,
     toc_plain,
@@ -54,6 +63,7 @@ def read_text(text: str, report: Report) -> ReadSource:
         text = text.replace(char, repl)
     lines = [_inline_html(line, report, number)
              for number, line in enumerate(text.split("\n"), start=1)]
+    _toc_lines(lines)
     keep = _furniture(lines, report)
     reader = _Reader(report)
     for number, (line, kept) in enumerate(zip(lines, keep, strict=True), start=1):
@@ -86,6 +96,30 @@ def _inline_html(line: str, report: Report, number: int) -> str:
         line = _TAG.sub(tag, line)
         line = line.replace("** **", " ").replace("****", "")
     return line.rstrip()
+
+
+def _toc_lines(lines: list[str]) -> None:
+    """The table of contents as lines of title, leader and page: extraction puts a page
+    number printed flush right on a line of its own, and a line the PDF cut short has
+    no leader. The TOC runs from its heading to the page's end (or 80 lines)."""
+    start = next((i for i, line in enumerate(lines[:200])
+                  if TOC_HEADING.match(plain_text(line.replace("\f", "")))), None)
+    if start is None:
+        return
+    index = start + 1
+    while index < min(len(lines), start + 80) and "\f" not in lines[index]:
+        plain = plain_text(lines[index])
+        if plain and not TOC_LINE.match(toc_plain(lines[index])) and not TOC_PART.match(plain):
+            after = index + 1
+            while after < len(lines) and not lines[after].strip() and "\f" not in lines[after]:
+                after += 1
+            cut = TOC_CUT.match(plain)
+            if after < len(lines) and re.fullmatch(r"\s*\d{1,3}\s*", lines[after]):
+                lines[index] = f"{plain} ..... {lines[after].strip()}"
+                lines[after] = ""
+            elif cut:
+                lines[index] = f"{cut.group('title')} ..... {cut.group('page')}"
+        index += 1
 
 
 def _page_key(line: str) -> str:
@@ -221,14 +255,14 @@ class _Reader:
 
     def flush_para(self) -> None:
         if self.para:
-            text = " ".join(part.strip() for part in self.para)
+            text = join_lines(self.para)
             self.blocks.append(TextBlock("text", text=text, lines=[p.strip() for p in self.para],
                                          where=f"linje {self.para_start}"))
         self.para = []
 
     def flush_item(self) -> None:
         if self.item is not None:
-            self.item.text = " ".join(self.item.lines)
+            self.item.text = join_lines(self.item.lines)
             self.blocks.append(self.item)
         self.item = None
 
@@ -295,6 +329,12 @@ class _Reader:
         if not self.in_toc:
             return False
         entry = toc_plain(line.stripped)
+        if TOC_PART.match(line.plain):
+            # "Åbent referat" / "Lukket referat": the TOC goes on in two parts.
+            self.flush()
+            self.blocks.append(TextBlock("text", text=line.stripped, lines=[line.stripped],
+                                         where=f"linje {line.number}"))
+            return True
         if not (TOC_LINE.match(entry) or (self.para and not is_item_heading_text(line.plain))):
             self.in_toc = False
             return False
@@ -537,7 +577,7 @@ def _rejoin(blocks: list[TextBlock]) -> list[TextBlock]:
                 and _first_letter_lower(block.plain) and not _TERMINAL.search(previous.plain)
                 and not TOC_LINE.match(previous.plain)
                 and not FRONT_LABEL.match(block.plain)):
-            previous.text = f"{previous.text} {block.text}"
+            previous.text = join_lines([previous.text, block.text])
             previous.lines += block.lines
             continue
         out.append(block)
