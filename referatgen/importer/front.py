@@ -221,10 +221,11 @@ class FrontPage(Part):
             target = draft.afbud if label in _ABSENT else draft.deltagere
             lines = block.lines if block.kind == "text" else []
             values = [value]
-            if len(lines) > 1 and "," not in block.plain and FRONT_LABEL.match(plain_text(lines[0])):
-                # One person a line under the label.
+            if len(lines) > 1 and "," not in block.plain:
+                # One person a line, under the label or on the lines after it.
                 first = FRONT_LABEL.match(plain_text(lines[0]))
-                values = [first.group("value") if first else "", *map(plain_text, lines[1:])]
+                values = [first.group("value") if first else plain_text(lines[0]),
+                          *map(plain_text, lines[1:])]
             for part in values:
                 found = people(part)
                 if len(found) == 1 and _ROLE.match(found[0].navn) and target:

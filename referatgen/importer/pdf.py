@@ -27,7 +27,14 @@ from .blocks import (
     plain_text,
     remove_footnote_call,
 )
-from .recognise import FRONT_LABEL, PAGE_STAMP, TOC_LINE
+from .recognise import (
+    FRONT_LABEL,
+    OPEN_CLOSED_MARK,
+    PAGE_STAMP,
+    SAGSNR_LINE,
+    TOC_LINE,
+    heading_key,
+)
 from .text import numeric_column
 
 Char = dict[str, Any]
@@ -325,8 +332,10 @@ class _Reader:
         if last is None or line.page != last.page:
             return True  # joined again later if the page break cut a paragraph
         if abs(line.size - last.size) > 0.4 or line.bold != last.bold \
-                or line.heading != last.heading:
+                or line.italic != last.italic or line.heading != last.heading:
             return True
+        if _own_line(line.plain) or _own_line(last.plain):
+            return True  # a case number, an "Åben" mark or a section's name stands alone
         gap = line.top - last.top
         if gap < 0 or gap > leading * max(line.size, 1.0) / 10.0 * 1.3:
             return True
@@ -351,6 +360,12 @@ class _Reader:
                     self.report.drop("fodnotemærke uden fodnotetekst", f"[{label}]",
                                      block.where)
                     remove_footnote_call(block, label)
+
+
+def _own_line(plain: str) -> bool:
+    return len(plain) < 120 and (SAGSNR_LINE.match(plain) is not None
+                                 or OPEN_CLOSED_MARK.match(plain) is not None
+                                 or heading_key(plain) is not None)
 
 
 def _own(line: _Line) -> str:

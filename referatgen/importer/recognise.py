@@ -96,7 +96,7 @@ TIME = re.compile(
 )
 #: A time without "kl." ("13:00-15:00"): read only where a time is expected.
 BARE_TIME = re.compile(
-    r"(?<![\d.:/-])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?![\d.:/-]\d)"
+    r"(?<![\d.:/-])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?!\d|[.:/]\d)"
     r"(?:\s*(?:[-–]|til)\s*(?P<h2>[01]?\d|2[0-3])[:.](?P<m2>[0-5]\d))?")
 _DECISION_DATE = (r"(?:\s*[,:]?\s+(?:den|d\.)\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
                   r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.?\s+[a-zæøå]+\.?\s+\d{4}))?"

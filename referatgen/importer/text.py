@@ -25,6 +25,7 @@ from .blocks import (
 from .recognise import (
     BULLET_GLYPHS,
     FRONT_LABEL,
+    OPEN_CLOSED_MARK,
     PAGE_STAMP,
     SAGSNR_LINE,
     TOC_CUT,
@@ -468,7 +469,7 @@ class _Reader:
 
 def _starts_structure(plain: str) -> bool:
     return (heading_key(plain) is not None or is_item_heading_text(plain)
-            or SAGSNR_LINE.match(plain) is not None)
+            or SAGSNR_LINE.match(plain) is not None or OPEN_CLOSED_MARK.match(plain) is not None)
 
 
 def _lower_after_marker(text: str) -> bool:
