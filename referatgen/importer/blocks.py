@@ -111,18 +111,21 @@ _HYPHENS = ("-", "\u2010", "\u00ad")
 
 
 def hyphen_join(text: str, more: str) -> str | None:
-    """A word hyphenated at a line end joined as a reader reads it ("kommu-" + "nen"):
-    the hyphen goes when a small letter stands on both sides; None when it is no such
-    break ("Høje-" + "Taastrup" keeps its hyphen, "sags-" + "og" its space)."""
+    """A word broken at a line end joined as a reader reads it; None when it is no such
+    break ("sags-" + "og" keeps its space). The hyphen that typesetting adds (U+2010 or
+    the soft hyphen, "kommu‐" + "nen") goes between small letters; a hyphen the writer
+    typed ("Høje-" + "Taastrup", "ikke-" + "kerneopgaver") stays."""
     if not text.endswith(_HYPHENS) or len(text) < 2 or text.endswith(" -"):
         return None
     before, first = text[-2], more[:1]
     word = more.split(" ", 1)[0].lower().strip(".,;:")
     if not first.isalpha() or word in SPACED_JOIN:
         return None
+    if text.endswith("-"):
+        return text + more
     if before.isalpha() and before.islower() and first.islower():
         return text[:-1] + more
-    return text[:-1] + "-" + more if text.endswith("\u2010") else text + more
+    return text[:-1] + "-" + more
 
 
 def join_lines(lines: list[str]) -> str:

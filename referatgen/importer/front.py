@@ -245,9 +245,7 @@ def field_lines(blocks: list[TextBlock]) -> list[TextBlock]:
     out: list[TextBlock] = []
     for block in blocks:
         lines = block.lines if block.kind == "text" and len(block.lines) > 1 else []
-        if not lines or not any(_starts_field(line) for line in lines[1:]) and not (
-                _starts_field(lines[0]) is False and not FRONT_LABEL.match(plain_text(lines[0]))
-                and TITLE.match(plain_text(lines[1]))):
+        if not lines or not any(_starts_field(line) for line in lines[1:]):
             out.append(block)
             continue
         parts: list[list[str]] = []
@@ -268,6 +266,8 @@ def _starts_field(line: str) -> bool:
     """A front-page line that starts a field of its own: a label, the title, a date."""
     plain = plain_text(line)
     if FRONT_LABEL.match(plain) or OTHER_LABEL.match(plain) or TITLE.match(plain):
+        return True
+    if TIME.search(plain) and not TIME.sub("", plain).strip(" ,"):
         return True
     day = parse_date(plain)
     return day is not None and len(plain) < 60 and bool(

@@ -19,6 +19,7 @@ from .recognise import (
     Heading,
     Part,
     heading_key,
+    inline_label,
     norm,
 )
 
@@ -68,7 +69,7 @@ class ItemHeadings(Part):
         if index + 1 < len(self.blocks):
             nxt = self.blocks[index + 1]
             if SAGSNR_LINE.match(nxt.plain) or OPEN_CLOSED_MARK.match(nxt.plain) \
-                    or heading_key(nxt.plain) is not None:
+                    or heading_key(nxt.plain) is not None or inline_label(nxt.plain):
                 return True
         return False
 

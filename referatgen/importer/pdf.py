@@ -30,10 +30,13 @@ from .blocks import (
 from .recognise import (
     FRONT_LABEL,
     OPEN_CLOSED_MARK,
+    OTHER_LABEL,
     PAGE_STAMP,
+    RECORD_LINE,
     SAGSNR_LINE,
     TOC_LINE,
     heading_key,
+    is_item_heading_text,
 )
 from .text import numeric_column
 
@@ -201,21 +204,30 @@ class _Reader:
         return self._blocks(self._merge_tables(), body)
 
     def _drop_furniture(self, body: float) -> None:
-        pages_of: dict[str, set[int]] = {}
+        """Running headers and footers, by where they stand: the same text (numbers aside)
+        at the same height at the top or foot of many pages; page stamps in the margins.
+        Text that merely repeats (a case history's "Dato: ..." records) is not furniture."""
+        edges = self._page_edges()
+        pages_of: dict[tuple[str, int], set[int]] = {}
         for line in self.lines:
-            if self._in_margin_band(line):
-                pages_of.setdefault(_furniture_key(line.plain), set()).add(line.page)
-        several = len(self.heights) > 1
+            if id(line) in edges or self._in_margin_band(line):
+                pages_of.setdefault(_position_key(line), set()).add(line.page)
+        # A header on every page but the front page is on at least half of them.
+        wanted = max(2, -(-(len(self.heights) - 1) // 2))
         kept: list[_Line] = []
         dropped: Counter[str] = Counter()
         for line in self.lines:
             plain = line.plain
-            if self._in_margin_band(line) and line.size <= body * 1.05:
+            edge = id(line) in edges or self._in_margin_band(line)
+            if edge and line.size <= body * 1.05:
                 # "4 of 7" at the left and "Side 4" at the right print as one line.
-                stamp = all(PAGE_STAMP.match(p) or re.fullmatch(r"\d{1,4}", p)
-                            for p in (plain_text(part) for part in line.text.split("\t")))
-                repeated = several and len(pages_of.get(_furniture_key(plain), ())) >= 2
-                if stamp or repeated:
+                stamp = self._in_margin_band(line) and all(
+                    PAGE_STAMP.match(p) or re.fullmatch(r"\d{1,4}", p)
+                    for p in (plain_text(part) for part in line.text.split("\t")))
+                pages = len(pages_of.get(_position_key(line), ()))
+                header = pages >= 2 and self._in_margin_band(line) and _looks_like_header(plain)
+                structure = _own_line(plain) or is_item_heading_text(plain)
+                if stamp or ((pages >= wanted or header) and not structure):
                     dropped["sidetal" if stamp else plain] += 1
                     continue
             kept.append(line)
@@ -225,6 +237,17 @@ class _Reader:
             else:
                 self.report.dropped.append(f"sidehoved/sidefod '{text}' på {count} sider")
         self.lines = kept
+
+    def _page_edges(self) -> set[int]:
+        """The first two and last two lines of each page: where furniture prints."""
+        by_page: dict[int, list[_Line]] = {}
+        for line in self.lines:
+            by_page.setdefault(line.page, []).append(line)
+        edges: set[int] = set()
+        for lines in by_page.values():
+            ordered = sorted(lines, key=lambda line: line.top)
+            edges |= {id(line) for line in ordered[:2] + ordered[-2:]}
+        return edges
 
     def _in_margin_band(self, line: _Line) -> bool:
         height = self.heights[line.page]
@@ -332,8 +355,10 @@ class _Reader:
         if last is None or line.page != last.page:
             return True  # joined again later if the page break cut a paragraph
         if abs(line.size - last.size) > 0.4 or line.bold != last.bold \
-                or line.italic != last.italic or line.heading != last.heading:
+                or line.heading != last.heading:
             return True
+        if RECORD_LINE.match(line.plain) and RECORD_LINE.match(last.plain):
+            return True  # records one a line ("Udvalg: ...", "Dato: ...") stay lines
         if _own_line(line.plain) or _own_line(last.plain):
             return True  # a case number, an "Åben" mark or a section's name stands alone
         gap = line.top - last.top
@@ -673,6 +698,17 @@ def _join(text: str, more: str) -> str:
 
 def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split())).lower()
+
+
+def _position_key(line: _Line) -> tuple[str, int]:
+    """A line's text, numbers aside, and its height on the page to about 3 pt."""
+    return _furniture_key(line.plain), round(line.top / 3)
+
+
+def _looks_like_header(text: str) -> bool:
+    """A running header's words: a date, 'Referat', 'Dagsorden', 'Side'; not a field."""
+    return bool(re.search(r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\breferat\b|\bdagsorden\b"
+                          r"|\bside\b", text, re.I)) and not OTHER_LABEL.match(text)
 
 
 def _body_size(lines: list[_Line]) -> float:

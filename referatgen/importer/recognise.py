@@ -37,7 +37,7 @@ _SAGSNR_VALUE = (
     r"|\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2}"
 )
 SAGSNR_LINE = re.compile(
-    r"^(?:(?:sags?\s*nr\.?|sagsnummer|sag|j\.?\s*nr\.?|journal\s*nr\.?|dok\.?\s*nr\.?)\s*[:.]?\s*"
+    r"^(?:(?:sags?\s*nr\.?|sagsnummer|sag(?=[\s:.])|j\.?\s*nr\.?|journal\s*nr\.?|dok\.?\s*nr\.?)\s*[:.]?\s*"
     r"(?P<labelled>[A-Za-zÆØÅæøå0-9][\w./-]*)"
     rf"|(?P<bare>{_SAGSNR_VALUE}))"
     # eDoc prints the document's number after the case's on the same line.
@@ -50,6 +50,8 @@ FRONT_LABEL = re.compile(
     r"|fraværende med afbud|fraværende|fravær|ikke til stede)\b\s*:?\s*(?P<value>.*)$",
     re.I,
 )
+#: "Udvalg: Børne- og Ungeudvalget": one record a line, as a case's history prints them.
+RECORD_LINE = re.compile(r"^[A-ZÆØÅ][\wæøå.\- ]{1,30}:\s+\S.{0,70}$")
 #: 'Mødeleder: ...': a field of the front page that the meeting file has no key for.
 OTHER_LABEL = re.compile(r"^[A-ZÆØÅ][a-zæøåA-ZÆØÅ\- ]{2,24}:\s+\S")
 TITLE = re.compile(
@@ -246,6 +248,16 @@ def decision_organ(decision: re.Match[str]) -> str | None:
         return None
     organ = organ.strip(" ,:")
     return None if organ.lower() in _GENERIC_ORGANS else organ
+
+
+#: "Oplæg: Projektlederen gav en status.": a section's label and its text on one line.
+_INLINE_LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøåA-ZÆØÅ\- ]{2,40}):\s+(?P<rest>\S.*)$")
+
+
+def inline_label(plain: str) -> re.Match[str] | None:
+    """A line that starts with a section's label and goes on with its text."""
+    match = _INLINE_LABEL.match(plain)
+    return match if match and heading_key(match.group("label")) is not None else None
 
 
 def decision_heading(text: str) -> tuple[str | None, dt.date | None] | None:

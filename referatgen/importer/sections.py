@@ -24,11 +24,9 @@ from .recognise import (
     group_headings,
     guess_structure,
     heading_key,
+    inline_label,
     norm,
 )
-
-#: "Oplæg: Projektlederen gav en status.": a section's label and its text on one line.
-_INLINE_LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøåA-ZÆØÅ\- ]{2,40}):\s+(?P<rest>\S.*)$")
 
 
 class ItemBody(Part):
@@ -99,10 +97,8 @@ class ItemBody(Part):
                 out.append(TextBlock("text", text=block.plain, lines=[block.plain],
                                      where=block.where, subheading=3))
                 continue
-            label = _INLINE_LABEL.match(block.plain) if block.kind == "text" and not in_sub \
-                else None
-            if label and heading_key(label.group("label")) is not None \
-                    and not self._proposal(label.group("label")):
+            label = inline_label(block.plain) if block.kind == "text" and not in_sub else None
+            if label and not self._proposal(label.group("label")):
                 head = label.group("label")
                 body = re.sub(rf"^\W*{re.escape(head)}\W*:\**\s*", "", block.text, count=1)
                 out.append(TextBlock("text", text=head, lines=[head], where=block.where))
@@ -142,6 +138,10 @@ class ItemBody(Part):
                     self._place(item, pending, key)
                     current[:0] = pending
                     pending = []
+                continue
+            if current_key == "bilag" and current is not None and block.kind == "text" \
+                    and self._bilag_title(block, blocks[index + 1:]):
+                current.append(block)  # "Høringssvar" under Bilag is an attachment
                 continue
             named = norm(block.plain) in KNOWN_AFSNIT and len(block.lines) <= 1
             if (block.is_heading_like or named) and block.kind == "text" and (

@@ -25,15 +25,21 @@ from .blocks import (
 from .recognise import (
     BULLET_GLYPHS,
     FRONT_LABEL,
+    KNOWN_AFSNIT,
     OPEN_CLOSED_MARK,
+    OTHER_LABEL,
     PAGE_STAMP,
+    RECORD_LINE,
     SAGSNR_LINE,
     TOC_CUT,
     TOC_HEADING,
     TOC_LINE,
     TOC_PART,
+    SUB_ITEM,
     heading_key,
+    inline_label,
     is_item_heading_text,
+    norm,
     toc_plain,
 )
 
@@ -96,7 +102,8 @@ def _inline_html(line: str, report: Report, number: int) -> str:
     if "<" in line:
         line = _TAG.sub(tag, line)
         line = line.replace("** **", " ").replace("****", "")
-    return line.rstrip()
+    # A form feed ending the last page marks its break like any other.
+    return line.rstrip(" \t\r\v")
 
 
 def _toc_lines(lines: list[str]) -> None:
@@ -107,10 +114,13 @@ def _toc_lines(lines: list[str]) -> None:
                   if TOC_HEADING.match(plain_text(line.replace("\f", "")))), None)
     if start is None:
         return
-    index = start + 1
-    while index < min(len(lines), start + 80) and "\f" not in lines[index]:
+    index, loose = start + 1, 0
+    while index < min(len(lines), start + 80) and "\f" not in lines[index] and loose < 2:
         plain = plain_text(lines[index])
         if plain and not TOC_LINE.match(toc_plain(lines[index])) and not TOC_PART.match(plain):
+            if re.fullmatch(r"\d{1,4}", plain):
+                break  # a number alone that no title awaits: an item's number, past the TOC
+            loose += 1
             after = index + 1
             while after < len(lines) and not lines[after].strip() and "\f" not in lines[after]:
                 after += 1
@@ -118,8 +128,12 @@ def _toc_lines(lines: list[str]) -> None:
             if after < len(lines) and re.fullmatch(r"\s*\d{1,3}\s*", lines[after]):
                 lines[index] = f"{plain} ..... {lines[after].strip()}"
                 lines[after] = ""
+                loose = 0
             elif cut:
                 lines[index] = f"{cut.group('title')} ..... {cut.group('page')}"
+                loose = 0
+        elif plain:
+            loose = 0
         index += 1
 
 
@@ -131,7 +145,12 @@ def _furniture(lines: list[str], report: Report) -> list[bool]:
     """Which lines to keep: page stamps and running headers go, and are named."""
     keep = [True] * len(lines)
     breaks = _Breaks.find(lines)
-    counts = Counter(_page_key(line) for line in lines if line.strip())
+    if breaks.count:
+        # With page breaks, furniture is what stands next to them on many pages: a line
+        # that repeats elsewhere is text ("Dato: 06.12.2023" in a case's history).
+        counts = Counter(_page_key(lines[i]) for i in breaks.near | breaks.before)
+    else:
+        counts = Counter(_page_key(line) for line in lines if line.strip())
     stamps: Counter[str] = Counter()
     for index, line in enumerate(lines):
         stripped = plain_text(line.replace("\f", ""))
@@ -140,6 +159,9 @@ def _furniture(lines: list[str], report: Report) -> list[bool]:
                 lines[index] = ""
             continue
         name = _furniture_name(stripped, counts[_page_key(line)], breaks, index)
+        if name is not None and breaks.count and name != _PAGE_NUMBERS \
+                and counts[_page_key(line)] < max(2, breaks.count / 2):
+            name = None  # at a few page breaks only: text that happens to stand there
         if name is not None:
             keep[index] = False
             stamps[name] += 1
@@ -153,6 +175,8 @@ class _Breaks:
 
     near: set[int] = field(default_factory=set)
     before: set[int] = field(default_factory=set)
+    #: How many page breaks the text has.
+    count: int = 0
 
     @classmethod
     def find(cls, lines: list[str]) -> _Breaks:
@@ -160,6 +184,7 @@ class _Breaks:
         for index, line in enumerate(lines):
             if "\f" not in line:
                 continue
+            breaks.count += 1
             # The lines around a form feed are where headers and footers print; the line
             # that holds it starts the next page.
             if line.replace("\f", "").strip():
@@ -190,7 +215,11 @@ def _furniture_name(stripped: str, count: int, breaks: _Breaks, index: int) -> s
         return _PAGE_NUMBERS
     bare = re.fullmatch(r"\d{1,4}", stripped) is not None
     repeated = count >= 2 and breaks.holds(index, bare)
-    header_like = (count >= 3 and len(stripped) <= 80 and _looks_like_header(stripped))
+    # Without page breaks, a line like a running header that repeats is one; a field
+    # ("Dato: 06.12.2023") is not.
+    header_like = (not breaks.count and count >= 3 and len(stripped) <= 80
+                   and _looks_like_header(stripped) and not OTHER_LABEL.match(stripped)
+                   and not FRONT_LABEL.match(stripped))
     if (repeated or header_like) and not _is_structure(stripped):
         return stripped
     return None
@@ -246,6 +275,8 @@ class _Reader:
         self.indents: list[int] = []
         self.in_toc = False
         self.marked = False
+        #: Record lines ("Dato: 06.12.2023") just read, one after the other.
+        self.records = 0
         self.steps: tuple[Callable[[_Line], bool], ...] = (
             self._toc_heading, self._toc_entry, self._tab_bullet, self._tab_row,
             self._table_continues, self._heading_line, self._bold_line, self._list_line,
@@ -419,10 +450,14 @@ class _Reader:
         if self.item is not None:
             self.item.lines.append(line.stripped)
             return
+        record = RECORD_LINE.match(line.plain) is not None
         if self.para and (_starts_structure(line.plain)
-                          or _starts_structure(plain_text(self.para[-1]))):
-            # pdftotext runs a heading into its paragraph: a known heading stands alone.
+                          or _starts_structure(plain_text(self.para[-1]))
+                          or (record and self.records) or (not record and self.records >= 2)):
+            # pdftotext runs a heading into its paragraph: a known heading stands alone;
+            # records one a line ("Udvalg: ...", "Dato: ...") stay lines.
             self.flush_para()
+        self.records = self.records + 1 if record else 0
         if not self.para:
             self.para_start = line.number
         self.para.append(line.stripped)
@@ -468,8 +503,9 @@ class _Reader:
 
 
 def _starts_structure(plain: str) -> bool:
-    return (heading_key(plain) is not None or is_item_heading_text(plain)
-            or SAGSNR_LINE.match(plain) is not None or OPEN_CLOSED_MARK.match(plain) is not None)
+    return (heading_key(plain) is not None or norm(plain) in KNOWN_AFSNIT or is_item_heading_text(plain)
+            or SAGSNR_LINE.match(plain) is not None or OPEN_CLOSED_MARK.match(plain) is not None
+            or inline_label(plain) is not None or SUB_ITEM.match(plain) is not None)
 
 
 def _lower_after_marker(text: str) -> bool:
