@@ -210,7 +210,8 @@ def systems() -> None:
         for name, path in sources(Path(folder)):
             want = wanted[name]
             items = len(want["punkter"])
-            label = f"{name} {path.name.split('.', 1)[1] if '-cid' not in path.name else 'pdf uden ToUnicode'}"
+            form = "pdf uden ToUnicode" if "-cid" in path.name else path.suffix[1:]
+            label = f"{name} {form}"
             try:
                 result = import_file(path)
                 target = Path(folder) / "m.yaml"

@@ -68,10 +68,15 @@ def strip_unicode(source: Path, target: Path, *, names: bool = True) -> Path:
                     if "/FontFile2" not in descriptor:
                         continue
                     program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
+                    # The glyph names as fontTools reads them (from the cmap when the
+                    # subset has none of its own), written into the font's post table.
+                    order = program.getGlyphOrder()
+                    post = program["post"]
+                    post.formatType = 2.0 if names else 3.0
+                    post.extraNames, post.mapping = [], {}
+                    program.setGlyphOrder(order)
                     if "cmap" in program:
                         del program["cmap"]
-                    if not names:
-                        program["post"].formatType = 3.0
                     out = io.BytesIO()
                     program.save(out)
                     descriptor.FontFile2 = pikepdf.Stream(pdf, out.getvalue())

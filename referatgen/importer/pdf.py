@@ -116,6 +116,13 @@ def read_pdf(path: Path, report: Report) -> ReadSource:
             "først gennem tekstgenkendelse (OCR).")
     if reader.images:
         report.dropped.append(f"billeder: {reader.images} (kun teksten importeres)")
+    for page_number, count in sorted(reader.glyphs.lost.items()):
+        report.warnings.append(
+            f"Side {page_number}: {count} tegn kunne ikke læses (fonten har hverken Unicode-tabel "
+            "eller tegnnavne) og er udeladt; ret teksten efter originalen.")
+    if reader.glyphs.found:
+        report.notes.append(f"{reader.glyphs.found} tegn uden Unicode-tabel er læst ud fra "
+                            "fontens tegnnavne.")
     if reader.turned:
         report.dropped.append(f"lodret eller skrå tekst: {reader.turned} tegn (fx margennoter)")
     return ReadSource(blocks, marked=True, levels=reader.tagged_headings)
@@ -132,6 +139,7 @@ class _Reader:
         self.images = 0
         #: Characters set on their side or at an angle (margin notes, stamps): not read.
         self.turned = 0
+        self.glyphs = _Glyphs()
 
     # -- one page ------------------------------------------------------------------------
 
@@ -140,6 +148,7 @@ class _Reader:
         self.images += len(page.images)
         levels = self._tag_levels(page)
         chars = [c for c in page.chars if c.get("upright", True) and c["text"] not in "\n\r"]
+        chars = self.glyphs.recover(page, number, chars)
         self.turned += sum(1 for c in page.chars if not c.get("upright", True)
                            and str(c["text"]).strip())
         links = [((float(h["x0"]), float(h["top"]), float(h["x1"]), float(h["bottom"])),
@@ -216,6 +225,8 @@ class _Reader:
         wanted = max(2, -(-(len(self.heights) - 1) // 2))
         kept: list[_Line] = []
         dropped: Counter[str] = Counter()
+        #: The first text of each kind of furniture, named in the report.
+        shown: dict[str, str] = {}
         for line in self.lines:
             plain = line.plain
             edge = id(line) in edges or self._in_margin_band(line)
@@ -228,7 +239,8 @@ class _Reader:
                 header = pages >= 2 and self._in_margin_band(line) and _looks_like_header(plain)
                 structure = _own_line(plain) or is_item_heading_text(plain)
                 if stamp or ((pages >= wanted or header) and not structure):
-                    dropped["sidetal" if stamp else plain] += 1
+                    name = "sidetal" if stamp else shown.setdefault(_furniture_key(plain), plain)
+                    dropped[name] += 1
                     continue
             kept.append(line)
         for text, count in dropped.items():
@@ -385,6 +397,101 @@ class _Reader:
                     self.report.drop("fodnotemærke uden fodnotetekst", f"[{label}]",
                                      block.where)
                     remove_footnote_call(block, label)
+
+
+_CID = re.compile(r"^\(cid:(\d+)\)$")
+
+
+@dataclass
+class _Glyphs:
+    """Characters that pdfminer gives as "(cid:N)": the font has no Unicode map. The
+    font program embedded in the PDF still names its glyphs ("oslash", "uni2010"); a
+    glyph without a name is left out and counted per page for the report."""
+
+    maps: dict[str, dict[int, str]] = field(default_factory=dict)
+    lost: Counter[int] = field(default_factory=Counter)
+    found: int = 0
+
+    def recover(self, page: Any, number: int, chars: list[Char]) -> list[Char]:
+        if not any(_CID.match(str(c["text"])) for c in chars):
+            return chars
+        out: list[Char] = []
+        for char in chars:
+            match = _CID.match(str(char["text"]))
+            if match is None:
+                out.append(char)
+                continue
+            text = self._map(page, str(char.get("fontname", ""))).get(int(match.group(1)))
+            if text:
+                char["text"] = text
+                self.found += 1
+                out.append(char)
+            else:
+                self.lost[number] += 1
+        return out
+
+    def _map(self, page: Any, fontname: str) -> dict[int, str]:
+        if fontname not in self.maps:
+            self.maps[fontname] = {}
+            for font in _fonts(page):
+                if _name(font.get("BaseFont")) == fontname:
+                    self.maps[fontname] = _glyph_map(font)
+                    break
+        return self.maps[fontname]
+
+
+def _fonts(page: Any) -> list[dict[str, Any]]:
+    from pdfminer.pdftypes import resolve1
+
+    resources = resolve1(getattr(page.page_obj, "resources", {}) or {})
+    fonts = resolve1(resources.get("Font", {})) or {}
+    return [f for f in (resolve1(v) for v in fonts.values()) if isinstance(f, dict)]
+
+
+def _name(value: Any) -> str:
+    return str(getattr(value, "name", value or ""))
+
+
+def _glyph_map(font: dict[str, Any]) -> dict[int, str]:
+    """cid -> text through the embedded font's glyph names (Adobe Glyph List)."""
+    from fontTools.agl import toUnicode
+    from pdfminer.pdftypes import resolve1
+
+    descendants = resolve1(font.get("DescendantFonts")) or []
+    cid_font = resolve1(descendants[0]) if descendants else font
+    descriptor = resolve1(cid_font.get("FontDescriptor")) or {}
+    program = next((resolve1(descriptor[k]) for k in ("FontFile2", "FontFile3", "FontFile")
+                    if k in descriptor), None)
+    if program is None:
+        return {}
+    try:
+        names = _glyph_order(program.get_data())
+    except Exception:  # a font program we cannot parse only costs the recovery
+        return {}
+    to_gid = resolve1(cid_font.get("CIDToGIDMap"))
+    gids = to_gid.get_data() if hasattr(to_gid, "get_data") else None
+    out: dict[int, str] = {}
+    count = len(gids) // 2 if gids else len(names)
+    for cid in range(count):
+        gid = int.from_bytes(gids[2 * cid: 2 * cid + 2], "big") if gids else cid
+        text = toUnicode(names[gid]) if gid < len(names) else ""
+        if text and not names[gid].startswith("glyph"):
+            out[cid] = text
+    return out
+
+
+def _glyph_order(data: bytes) -> list[str]:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    if data[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO"):
+        return list(TTFont(io.BytesIO(data)).getGlyphOrder())
+    from fontTools.cffLib import CFFFontSet
+
+    cff = CFFFontSet()
+    cff.decompile(io.BytesIO(data), None)
+    return list(cff[cff.fontNames[0]].getGlyphOrder())
 
 
 def _own_line(plain: str) -> bool:

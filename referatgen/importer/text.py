@@ -31,11 +31,11 @@ from .recognise import (
     PAGE_STAMP,
     RECORD_LINE,
     SAGSNR_LINE,
+    SUB_ITEM,
     TOC_CUT,
     TOC_HEADING,
     TOC_LINE,
     TOC_PART,
-    SUB_ITEM,
     heading_key,
     inline_label,
     is_item_heading_text,
@@ -503,8 +503,9 @@ class _Reader:
 
 
 def _starts_structure(plain: str) -> bool:
-    return (heading_key(plain) is not None or norm(plain) in KNOWN_AFSNIT or is_item_heading_text(plain)
-            or SAGSNR_LINE.match(plain) is not None or OPEN_CLOSED_MARK.match(plain) is not None
+    return (heading_key(plain) is not None or norm(plain) in KNOWN_AFSNIT
+            or is_item_heading_text(plain) or SAGSNR_LINE.match(plain) is not None
+            or OPEN_CLOSED_MARK.match(plain) is not None
             or inline_label(plain) is not None or SUB_ITEM.match(plain) is not None)
 
 
