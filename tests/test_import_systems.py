@@ -14,7 +14,7 @@ import pytest
 from referatgen._cli import run
 from referatgen.check import check_file
 from referatgen.importer import import_file
-from tests.systems import SYSTEMS, expected, make_pdf, score, sources, strip_unicode
+from tests.systems import SYSTEMS, expected, score, sources, strip_unicode
 
 
 @pytest.fixture(scope="module")
