@@ -101,3 +101,18 @@ def test_report_counts_what_it_could_not_place_and_lists_all_with_verbose(
     full = capsys.readouterr().err
     assert "--verbose" not in full
     assert all(field in full for field in fields)
+
+
+def test_toc_marks_closed_only_the_item_it_names(tmp_path: Path) -> None:
+    """A TOC that lacks a line must not shift its closed mark onto the next item."""
+    source = tmp_path / "toc.txt"
+    source.write_text("\n".join([
+        "Referat – Miljøudvalget", "Dato: 03-04-2019", "", "Indholdsfortegnelse",
+        "Godkendelse af dagsorden ..... 2", "Salg af grund (lukket) ..... 4", "",
+        "1. Godkendelse af dagsorden", "Sagsnr.: 19/4410", "", "Beslutning", "Godkendt.", "",
+        "2. Støjvolde langs ringvejen", "Sagsnr.: 19/4411", "", "Beslutning",
+        "Udvalget godkendte planen.", "",
+        "3. Salg af grund", "Sagsnr.: 19/4412", ""]), encoding="utf-8")
+    meeting = import_file(source).meeting
+    assert [i.lukket for i in meeting.punkter] == [False, False, True]
+    assert meeting.punkter[1].beslutning[0].tekst.markdown == "Udvalget godkendte planen.\n"

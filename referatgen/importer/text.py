@@ -447,6 +447,8 @@ class _Reader:
         return True
 
     def _text(self, line: _Line) -> None:
+        if self.item is not None and _starts_structure(line.plain):
+            self.flush_item()  # "1. Titel" then "Sagsnr.: ...": not a wrapped list entry
         if self.item is not None:
             self.item.lines.append(line.stripped)
             return
