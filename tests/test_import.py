@@ -111,6 +111,18 @@ def test_seed_report_names_what_it_left_out_and_the_toc_slips() -> None:
     assert any("Stil: kalundborg" in note for note in report_004.report.notes)
 
 
+@needs_seeds
+def test_seed_sections_after_bilag_stay_sections(tmp_path: Path) -> None:
+    """Seed 002 prints Bilag before its other sections: "Sagsfremstilling" and "Baggrund"
+    after the list are headings (text follows), not attachments named like sections."""
+    seed = next(p for p in SEED_FILES if p.name.startswith("002"))
+    got = written(tmp_path, import_file(seed), "seed")
+    expected = model_of(_example_for(got))
+    for mine, theirs in zip(got.punkter, expected.punkter, strict=True):
+        assert [b.titel for b in mine.bilag] == [b.titel for b in theirs.bilag]
+        assert sorted(mine.sections) == sorted(theirs.sections)
+
+
 def _dump(meeting: Meeting) -> list[Any]:
     out: list[Any] = [meeting.organ, meeting.dato, meeting.tid, meeting.sluttid, meeting.sted,
                       meeting.kommune, meeting.stil, meeting.type, meeting.første_punkt,

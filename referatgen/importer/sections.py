@@ -140,7 +140,7 @@ class ItemBody(Part):
                     pending = []
                 continue
             if current_key == "bilag" and current is not None and block.kind == "text" \
-                    and self._bilag_title(block, blocks[index + 1:]):
+                    and self._bilag_title(block, blocks[index + 1:], False):
                 current.append(block)  # "Høringssvar" under Bilag is an attachment
                 continue
             named = norm(block.plain) in KNOWN_AFSNIT and len(block.lines) <= 1
@@ -180,21 +180,29 @@ class ItemBody(Part):
                     or (self.marked and not block.is_heading_like)):
                 key = None  # "Beslutning:" in an agenda's proposal text
             if in_bilag and key is not None and key not in ("bilag", "beslutning") \
-                    and self._bilag_title(block, blocks[index + 1:]):
+                    and self._bilag_title(block, blocks[index + 1:], key in keys):
                 key = None  # an attachment named like a section: "Indstilling"
             in_bilag = key == "bilag" or (in_bilag and key is None)
             keys.append(key)
         return keys
 
-    @staticmethod
-    def _bilag_title(block: TextBlock, after: list[TextBlock]) -> bool:
-        """Under "Bilag", a line named like a section is an attachment's title, unless it
-        is marked as a heading or a paragraph of text follows it."""
+    def _bilag_title(self, block: TextBlock, after: list[TextBlock], seen: bool) -> bool:
+        """Under "Bilag", a line named like a section is an attachment's title when the
+        item has had that section already, or when only more titles follow it (short
+        lines, no sentences) up to the next heading; a heading that is marked as one, or
+        that text follows, is a heading."""
         if block.level or block.bold or block.kind != "text":
             return False
-        nxt = after[0] if after else None
-        return nxt is None or nxt.kind != "text" or len(nxt.plain) <= 90 \
-            or bool(nxt.subheading) or nxt.bold or bool(nxt.level)
+        if seen:
+            return True
+        for nxt in after[:12]:
+            if nxt.kind != "text" or nxt.subheading or nxt.bold or nxt.level:
+                return nxt.kind != "table"
+            if self._section_heading(nxt) is not None and norm(nxt.plain) not in KNOWN_AFSNIT:
+                return True
+            if len(nxt.plain) > 90 or re.search(r"[.:!?]$", nxt.plain):
+                return False
+        return len(after) <= 12
 
     def _place(self, item: ItemDraft, blocks: list[TextBlock], section: str) -> None:
         """Text between an item's heading and its first section goes into that section."""
