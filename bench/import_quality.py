@@ -12,6 +12,12 @@ Next to each import time stands a reference from the same run: poppler's `pdftot
 for a PDF and `pandoc -t plain` for a DOCX, which extract the text and nothing more;
 `x ref` is the ratio. There is no speed target: the numbers say what an archive costs.
 
+A second table scores the minutes of other meeting systems in
+tests/fixtures/import/systemer (FirstAgenda, eDoc, SBSYS, Acadre layouts, a web page and
+working-group minutes), each as HTML, text, PDF and a PDF without Unicode maps, against
+forventet.yaml: the front page, and per item the title, case number, closed flag and
+decisions; 'hele punktet' adds the bilag and the text the item must contain.
+
 Usage (from the repository root):
 
     python bench/import_quality.py
@@ -131,7 +137,12 @@ def row(name: str, counts: Counts, seconds: float, ref: float | None) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=1, help="imports per document (median)")
+    parser.add_argument("--systems", action="store_true",
+                        help="only the table of other systems' minutes")
     args = parser.parse_args()
+    if args.systems:
+        systems()
+        return 0
     header = (f"{'dokument':<44} {'titel':>13} {'sagsnr':>13} {'beslutning':>13} "
               f"{'alle tre':>13} {'hele punktet':>13} {'import s':>7} {'ref s':>6} "
               f"{'x ref':>6}")
@@ -176,10 +187,53 @@ def main() -> int:
     print("-" * len(header))
     print(row("i alt", (totals[0], totals[1], totals[2], totals[3], totals[4], totals[5]),
               total_seconds, None))
+    systems()
     print("\n'hele punktet': også alle punktets tekster, bilag og egne afsnit kom tilbage\n"
           "(seeds: uden fremhævning; rundtur: præcist, så en liste skrevet '1)' der trykkes\n"
           "'1.', et billede, der ikke importeres, og ':---' tæller som forskelle).")
     return 0
+
+
+def systems() -> None:
+    """The table of other systems' minutes (tests/fixtures/import/systemer)."""
+    from referatgen.diagnostics import ReferatgenError
+    from tests.systems import expected, score, sources
+
+    wanted = expected()
+    header = (f"{'andre systemer':<30} {'forside':>7} {'titel':>7} {'sagsnr':>7} "
+              f"{'lukket':>7} {'beslutning':>10} {'hele punktet':>12}  fejl")
+    print()
+    print(header)
+    print("-" * len(header))
+    sums = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+    with tempfile.TemporaryDirectory() as folder:
+        for name, path in sources(Path(folder)):
+            want = wanted[name]
+            items = len(want["punkter"])
+            form = "pdf uden ToUnicode" if "-cid" in path.name else path.suffix[1:]
+            label = f"{name} {form}"
+            try:
+                result = import_file(path)
+                target = Path(folder) / "m.yaml"
+                text = result.text("yaml")
+                target.write_text(text, encoding="utf-8")
+                got = score(meeting_of(target), want, text)
+                error = "; ".join(got.wrong[:2])
+            except (ReferatgenError, SystemExit) as exc:
+                got = None
+                error = str(exc).split(": ", 1)[-1][:60]
+            expected_decisions = sum(len(p.get("beslutning", [])) for p in want["punkter"])
+            values = (0, 0, 0, 0, 0, 0) if got is None else (
+                int(got.front), got.titles, got.numbers, got.closed, got.decisions, got.whole)
+            for index, value in enumerate((*values, items, expected_decisions, 1)):
+                sums[index] += value
+            print(f"{label:<30} {values[0]:>7} {values[1]:>3}/{items:<3} {values[2]:>3}/{items:<3} "
+                  f"{values[3]:>3}/{items:<3} {values[4]:>4}/{expected_decisions:<5} "
+                  f"{values[5]:>5}/{items:<6}  {error[:90]}")
+    print("-" * len(header))
+    n, d = sums[6], sums[7]
+    print(f"{'i alt':<30} {sums[0]:>3}/{sums[8]:<3} {sums[1]:>3}/{n:<3} {sums[2]:>3}/{n:<3} "
+          f"{sums[3]:>3}/{n:<3} {sums[4]:>4}/{d:<5} {sums[5]:>5}/{n:<6}")
 
 
 if __name__ == "__main__":

@@ -93,6 +93,8 @@ def _add_importer(sub: Any) -> None:
                           help="yaml (standard) eller md")
     importer.add_argument("--force", action="store_true", help="overskriv eksisterende filer")
     importer.add_argument("--schema", metavar="STI", help=SCHEMA_HELP)
+    importer.add_argument("--verbose", action="store_true",
+                          help="vis alt, der ikke kunne placeres eller er udeladt")
 
 
 def _add_find(sub: Any) -> None:

@@ -111,6 +111,18 @@ def test_seed_report_names_what_it_left_out_and_the_toc_slips() -> None:
     assert any("Stil: kalundborg" in note for note in report_004.report.notes)
 
 
+@needs_seeds
+def test_seed_sections_after_bilag_stay_sections(tmp_path: Path) -> None:
+    """Seed 002 prints Bilag before its other sections: "Sagsfremstilling" and "Baggrund"
+    after the list are headings (text follows), not attachments named like sections."""
+    seed = next(p for p in SEED_FILES if p.name.startswith("002"))
+    got = written(tmp_path, import_file(seed), "seed")
+    expected = model_of(_example_for(got))
+    for mine, theirs in zip(got.punkter, expected.punkter, strict=True):
+        assert [b.titel for b in mine.bilag] == [b.titel for b in theirs.bilag]
+        assert sorted(mine.sections) == sorted(theirs.sections)
+
+
 def _dump(meeting: Meeting) -> list[Any]:
     out: list[Any] = [meeting.organ, meeting.dato, meeting.tid, meeting.sluttid, meeting.sted,
                       meeting.kommune, meeting.stil, meeting.type, meeting.første_punkt,
@@ -147,10 +159,39 @@ def test_section_headings_by_name(heading: str, key: str | None) -> None:
     assert heading_key(heading) == key
 
 
+@pytest.mark.parametrize(("heading", "organ", "date"), [
+    ("Beslutning", None, None), ("Beslutninger", None, None),
+    ("Beslutning i Direktionen den 05-09-2022", "Direktionen", "2022-09-05"),
+    ("BESLUTNING DIREKTIONEN DEN 30-09-2014", "DIREKTIONEN", "2014-09-30"),
+    ("Kultur- og Fritidsudvalgets beslutning den 12.03.2013 Punkt 4",
+     "Kultur- og Fritidsudvalget", "2013-03-12"),
+    ("Byrådets beslutning den 24.04.2019", "Byrådet", "2019-04-24"),
+    ("Udvalgets beslutning", None, None), ("Referat:", None, None),
+])
+def test_decision_headings_in_every_form(heading: str, organ: str | None,
+                                         date: str | None) -> None:
+    from referatgen.importer.recognise import decision_heading, heading_key
+
+    assert heading_key(heading) == "beslutning"
+    if heading != "Referat:":
+        found = decision_heading(heading)
+        assert found is not None
+        assert (found[0], str(found[1]) if found[1] else None) == (organ, date)
+
+
+@pytest.mark.parametrize("text", ["Beslutningsgrundlag", "Sagsfremstilling", "Sagsforløb"])
+def test_not_decision_headings(text: str) -> None:
+    from referatgen.importer.recognise import SAGSNR_LINE, heading_key
+
+    assert heading_key(text) != "beslutning"
+    assert SAGSNR_LINE.match(text) is None
+
+
 @pytest.mark.parametrize(("line", "number"), [
     ("21/24696", "21/24696"), ("22-010739", "22-010739"), ("20-082075K", "20-082075K"),
     ("EMN-2025-003383", "EMN-2025-003383"), ("Sagsnr.: 2012-28504", "2012-28504"),
     ("Sagsnr. 18/3151", "18/3151"), ("J.nr.: 00.01.00-A00-1-22", "00.01.00-A00-1-22"),
+    ("Sagsnr.: 2013-10452 Dok.nr.: 2013-188230", "2013-10452"), ("J.nr. 13/4471", "13/4471"),
     ("2019", None), ("Godkendt.", None),
 ])
 def test_case_numbers_in_the_forms_in_use(line: str, number: str | None) -> None:

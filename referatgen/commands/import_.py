@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         errors = [d for d in checked.diagnostics if d.severity == "error"]
         warnings = [d for d in checked.diagnostics if d.severity == "warning"]
         print(f"{name} -> {target}", file=err)
-        for line in report_lines(result, errors, warnings):
+        for line in report_lines(result, errors, warnings, getattr(args, "verbose", False)):
             print(f"  {line}", file=err)
         print(target)
         if errors:
@@ -73,16 +73,21 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.PROBLEMS if failed else ExitCode.OK
 
 
+#: Lines of each list the report shows without --verbose.
+SHOWN = 3
+
+
 def report_lines(result: ImportResult, errors: list[Diagnostic],
-                 warnings: list[Diagnostic]) -> list[str]:
+                 warnings: list[Diagnostic], verbose: bool = False) -> list[str]:
+    """The report: what was found, notes and warnings; of the text that could not be
+    placed and of what was left out a count and the first few, all with `verbose`."""
     report = result.report
     lines = list(result.summary)
     lines += report.notes
     lines += [f"Advarsel: {w}" for w in report.warnings]
-    for text in report.unplaced:
-        lines.append(f"Ikke placeret: {text}")
-    for text in report.dropped:
-        lines.append(f"Udeladt: {text}")
+    lines += _listed("Ikke placeret", "tekst kunne ikke placeres og står i nærmeste afsnit",
+                     report.unplaced, verbose)
+    lines += _listed("Udeladt", "udeladt (sidehoveder, sidetal o.l.)", report.dropped, verbose)
     if errors:
         lines.append(f"referatgen check finder {len(errors)} fejl i den skrevne fil:")
         lines += [f"  {d.format()}" for d in errors]
@@ -92,3 +97,12 @@ def report_lines(result: ImportResult, errors: list[Diagnostic],
         extra = f" ({count}: {', '.join(rules)})" if warnings else ""
         lines.append(f"referatgen check: ingen fejl{extra}.")
     return lines
+
+
+def _listed(label: str, what: str, entries: list[str], verbose: bool) -> list[str]:
+    if verbose or len(entries) <= SHOWN:
+        return [f"{label}: {text}" for text in entries]
+    out = [f"{label}: {len(entries)} i alt ({what}); de første {SHOWN}:"]
+    out += [f"  {text}" for text in entries[:SHOWN]]
+    out.append(f"  ... og {len(entries) - SHOWN} mere; se dem alle med --verbose.")
+    return out

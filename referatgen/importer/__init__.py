@@ -32,7 +32,7 @@ from .recognise import (
 __all__ = ["SUFFIXES", "ImportResult", "import_file"]
 
 #: What `import` reads.
-SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown")
+SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm")
 
 
 @dataclass
@@ -62,6 +62,13 @@ def read_source(path: Path, report: Report) -> ReadSource:
         from .docx import read_docx
 
         return read_docx(path, report)
+    if suffix in (".html", ".htm"):
+        from .html import read_html
+
+        try:
+            return read_html(path.read_bytes(), report)
+        except ReferatgenError as exc:
+            raise ReferatgenError(f"{path}: {exc}") from exc
     if suffix in (".txt", ".md", ".markdown"):
         from .text import read_text
 
@@ -79,7 +86,7 @@ def read_source(path: Path, report: Report) -> ReadSource:
         return read_text(text, report)
     raise ReferatgenError(
         f"{path}: kan ikke importere filtypen '{path.suffix or '(ingen)'}'. "
-        "referatgen import læser .pdf, .docx, .txt og .md.")
+        "referatgen import læser .pdf, .docx, .html, .txt og .md.")
 
 
 def import_file(path: Path, stil: str | None = None, folder: Path | None = None) -> ImportResult:

@@ -105,6 +105,40 @@ def remove_footnote_call(block: TextBlock, label: str) -> None:
         block.text = block.text.replace(call, "")
 
 
+#: After "sags-" at a line end, these words keep their space ("sags- og dokument...").
+SPACED_JOIN = frozenset({"og", "eller", "samt", "til", "&"})
+_HYPHENS = ("-", "\u2010", "\u00ad")
+
+
+def hyphen_join(text: str, more: str) -> str | None:
+    """A word broken at a line end joined as a reader reads it; None when it is no such
+    break ("sags-" + "og" keeps its space). The hyphen that typesetting adds (U+2010 or
+    the soft hyphen, "kommu‐" + "nen") goes between small letters; a hyphen the writer
+    typed ("Høje-" + "Taastrup", "ikke-" + "kerneopgaver") stays."""
+    if not text.endswith(_HYPHENS) or len(text) < 2 or text.endswith(" -"):
+        return None
+    before, first = text[-2], more[:1]
+    word = more.split(" ", 1)[0].lower().strip(".,;:")
+    if not first.isalpha() or word in SPACED_JOIN:
+        return None
+    if text.endswith("-"):
+        return text + more
+    if before.isalpha() and before.islower() and first.islower():
+        return text[:-1] + more
+    return text[:-1] + "-" + more
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines of one paragraph as one text: hyphenated words whole, a space elsewhere."""
+    text = ""
+    for line in (part.strip() for part in lines):
+        if not text:
+            text = line
+            continue
+        text = hyphen_join(text, line) or f"{text} {line}"
+    return text
+
+
 def plain_text(text: str) -> str:
     """Inline Markdown without emphasis, footnote calls and escapes, whitespace collapsed."""
     text = _FOOTNOTE_CALL.sub("", text)

@@ -7,6 +7,7 @@ import re
 from ..vocabulary import INTERNAL_MARK
 from .blocks import TextBlock, plain_text, quote
 from .recognise import (
+    BARE_TIME,
     FRONT_LABEL,
     OTHER_LABEL,
     TIME,
@@ -16,6 +17,18 @@ from .recognise import (
     parse_date,
     strip_date,
 )
+
+#: Words of a table's header or a role column: never a person's name.
+_NOT_NAMES = frozenset({"navn", "titel", "rolle", "funktion", "punkt", "side", "parti", "|",
+                        "medlem", "medlemmer", "stilling", "deltager", "deltagere"})
+#: A line that is a role beside the name above it (a table read as text).
+_ROLE = re.compile(r"^(?:medlem|(?:næst|vice|udvalgs)?formand|(?:vice)?borgmester|sekretær"
+                   r"|referent|(?:kommunal)?direktør|\w*chef|suppleant|observatør)$", re.I)
+#: "Økonomiudvalget - Mødelokale 2": the organ, and the place after a dash.
+_ORGAN_PLACE = re.compile(r"^(?P<organ>.+?)\s+[-–]\s+(?P<place>.+)$")
+#: Words of a weekday and "den" that a date line holds besides its date.
+_DATE_WORDS = re.compile(r"^(?:(?:man|tirs|ons|tors|fre|lør|søn)dag)?\s*(?:d\.|den)?[\s,]*$",
+                         re.I)
 
 #: Labels of fields whose value may go on over the following lines (lists of people).
 _PEOPLE_LABELS = frozenset({
@@ -41,20 +54,91 @@ class FrontPage(Part):
         self._label: str | None = None
         #: A title line ("REFERAT") without an organ: the organ is on the next line.
         self._wants_organ = False
+        #: The first line, when it is neither a field nor the title: maybe the organ.
+        self._first: TextBlock | None = None
+        #: The line before was a date or time without a label: a place may follow.
+        self._after_when = False
         for block in field_lines(blocks):
             wanted, self._wants_organ = self._wants_organ, False
+            after_when, self._after_when = self._after_when, False
             if wanted and self._organ_line(block):
                 continue
-            if block.kind == "table" and self._field_table(block):
+            if block.kind == "table" and (self._field_table(block) or self._people_table(block)):
                 continue
             if block.kind != "text":
                 self.draft.stray.append(block)
+            elif self._when(block) or (after_when and self._place(block)):
+                continue
             elif not self._title(block):
                 self._line(block)
+        first = self._first
+        if self.draft.organ is None and first is not None and first in self.draft.stray:
+            # The organ alone on the first line, the title ("Referat") under it.
+            self.draft.stray.remove(first)
+            self._organ(first.plain)
+
+    def _organ(self, text: str) -> None:
+        organ = strip_date(text)
+        split = _ORGAN_PLACE.match(organ)
+        if split and not TITLE.match(split.group("place")):
+            organ = split.group("organ")
+            self.draft.sted = self.draft.sted or split.group("place").strip()
+        self.draft.organ = organ or None
+
+    def _when(self, block: TextBlock) -> bool:
+        """A date or a time on a line of its own, without a label."""
+        plain = block.plain
+        if len(plain) > 80 or FRONT_LABEL.match(plain):
+            return False
+        day = parse_date(plain)
+        rest = TIME.sub("", strip_date(plain)) if day else plain
+        time = TIME.search(plain)
+        if day is not None and _DATE_WORDS.match(rest):
+            self.draft.dato = self.draft.dato or day
+        elif not (time and not TIME.sub("", plain).strip(" ,")):
+            return False
+        if time:
+            self._set_time(time)
+        self._after_when = True
+        return True
+
+    def _place(self, block: TextBlock) -> bool:
+        plain = block.plain
+        if self.draft.sted or len(plain) > 60 or OTHER_LABEL.match(plain) \
+                or re.search(r"[.!?:]$", plain) or TITLE.match(plain):
+            return False
+        self.draft.sted = plain
+        return True
+
+    def _set_time(self, time: re.Match[str]) -> None:
+        self.draft.tid = f"{int(time.group('h')):02d}:{time.group('m') or '00'}"
+        if time.group("h2"):
+            self.draft.sluttid = f"{int(time.group('h2')):02d}:{time.group('m2') or '00'}"
+
+    def _people_table(self, block: TextBlock) -> bool:
+        """Members in a table of name and role, under a label such as "Medlemmer"."""
+        if self._label not in _PEOPLE_LABELS or not block.rows:
+            return False
+        rows = block.rows
+        if all(plain_text(c).lower() in _NOT_NAMES for c in rows[0] if c.strip()):
+            rows = rows[1:]
+        target = self.draft.afbud if self._label in _ABSENT else self.draft.deltagere
+        for row in rows:
+            cells = [plain_text(c) for c in row if c.strip()]
+            if cells and cells[0].lower() not in _NOT_NAMES:
+                role = cells[1].lower() if len(cells) > 1 else None
+                target.append(PersonDraft(cells[0], None if role == "medlem" else role))
+        return True
 
     def _organ_line(self, block: TextBlock) -> bool:
         plain = block.plain
         if block.kind != "text" or len(plain) >= 80 or FRONT_LABEL.match(plain):
+            return False
+        if self._first is not None:
+            return False  # the organ stood above the title
+        day = parse_date(plain)
+        if (day is not None and _DATE_WORDS.match(TIME.sub("", strip_date(plain)))) \
+                or (TIME.search(plain) and not TIME.sub("", plain).strip(" ,")):
             return False
         # "REFERAT" on a line of its own, the body on the next.
         self.draft.organ = strip_date(plain) or None
@@ -82,9 +166,8 @@ class FrontPage(Part):
         day = parse_date(rest)
         if day is not None:
             draft.dato = draft.dato or day
-        organ = strip_date(rest)
-        if organ:
-            draft.organ = organ
+        if strip_date(rest):
+            self._organ(rest)
         else:
             self._wants_organ = True
         self._label = None
@@ -107,9 +190,12 @@ class FrontPage(Part):
         elif self._label in _PEOPLE_LABELS and len(plain) < 300:
             self._field(self._label, plain, block)
         elif draft.organ is None and len(plain) < 80 and block.is_heading_like:
-            draft.organ = strip_date(plain) or None
+            self._organ(plain)
             draft.dato = draft.dato or parse_date(plain)
         else:
+            if self._first is None and draft.organ is None and len(plain) < 80 \
+                    and not draft.stray:
+                self._first = block
             draft.stray.append(block)
 
     def _field(self, label: str, value: str, block: TextBlock) -> None:
@@ -123,20 +209,34 @@ class FrontPage(Part):
                         f"Titlen siger {draft.dato:%d-%m-%Y}, mødedatoen {day:%d-%m-%Y}: "
                         "mødedatoen bruges.")
                 draft.dato = day
-            time = TIME.search(value)
+            time = TIME.search(value) or BARE_TIME.search(strip_date(value) if day else value)
             if time:
-                draft.tid = f"{int(time.group('h')):02d}:{time.group('m') or '00'}"
-                if time.group("h2"):
-                    draft.sluttid = f"{int(time.group('h2')):02d}:{time.group('m2') or '00'}"
+                self._set_time(time)
             if day is None and not time:
                 self.report.unplaced.append(
                     f"{quote(value)} ({block.where}) er ikke en dato; står ikke i mødefilen")
         elif label in ("mødested", "mødelokale", "sted"):
             draft.sted = f"{draft.sted} {value}".strip() if draft.sted else value
-        elif label in ("afbud", "fraværende", "fraværende med afbud", "fravær", "ikke til stede"):
-            draft.afbud += people(value)
         else:
-            draft.deltagere += people(value)
+            target = draft.afbud if label in _ABSENT else draft.deltagere
+            lines = block.lines if block.kind == "text" else []
+            values = [value]
+            if len(lines) > 1 and "," not in block.plain:
+                # One person a line, under the label or on the lines after it.
+                first = FRONT_LABEL.match(plain_text(lines[0]))
+                values = [first.group("value") if first else plain_text(lines[0]),
+                          *map(plain_text, lines[1:])]
+            for part in values:
+                found = people(part)
+                if len(found) == 1 and _ROLE.match(found[0].navn) and target:
+                    # A role on the line under the name (a table read as text).
+                    role = found[0].navn.lower()
+                    target[-1].rolle = target[-1].rolle or (None if role == "medlem" else role)
+                    continue
+                target += [p for p in found if p.navn.lower() not in _NOT_NAMES]
+
+
+_ABSENT = frozenset({"afbud", "fraværende", "fraværende med afbud", "fravær", "ikke til stede"})
 
 
 def field_lines(blocks: list[TextBlock]) -> list[TextBlock]:
@@ -145,14 +245,14 @@ def field_lines(blocks: list[TextBlock]) -> list[TextBlock]:
     out: list[TextBlock] = []
     for block in blocks:
         lines = block.lines if block.kind == "text" and len(block.lines) > 1 else []
-        if not lines or not any(FRONT_LABEL.match(plain_text(line))
-                                or OTHER_LABEL.match(plain_text(line)) for line in lines[1:]):
+        if not lines or not any(_starts_field(line) for line in lines[1:]):
             out.append(block)
             continue
         parts: list[list[str]] = []
         for line in lines:
-            if FRONT_LABEL.match(plain_text(line)) or OTHER_LABEL.match(plain_text(line)) \
-                    or not parts:
+            labelled = bool(parts) and bool(FRONT_LABEL.match(plain_text(parts[-1][0]))
+                                            or OTHER_LABEL.match(plain_text(parts[-1][0])))
+            if _starts_field(line) or not parts or not labelled:
                 parts.append([line])
             else:
                 parts[-1].append(line)
@@ -160,6 +260,18 @@ def field_lines(blocks: list[TextBlock]) -> list[TextBlock]:
             out.append(TextBlock("text", text=" ".join(p.strip() for p in part), lines=part,
                                  where=block.where))
     return out
+
+
+def _starts_field(line: str) -> bool:
+    """A front-page line that starts a field of its own: a label, the title, a date."""
+    plain = plain_text(line)
+    if FRONT_LABEL.match(plain) or OTHER_LABEL.match(plain) or TITLE.match(plain):
+        return True
+    if TIME.search(plain) and not TIME.sub("", plain).strip(" ,"):
+        return True
+    day = parse_date(plain)
+    return day is not None and len(plain) < 60 and bool(
+        _DATE_WORDS.match(TIME.sub("", strip_date(plain))))
 
 
 def people(value: str) -> list[PersonDraft]:

@@ -10,6 +10,7 @@ from .recognise import (
     CLOSED_SUFFIX,
     CLOSED_TITLE,
     NUMBERED,
+    OPEN_CLOSED_MARK,
     PUNKT,
     SAGSNR_LINE,
     TERMINAL,
@@ -18,6 +19,7 @@ from .recognise import (
     Heading,
     Part,
     heading_key,
+    inline_label,
     norm,
 )
 
@@ -60,11 +62,20 @@ class ItemHeadings(Part):
                 toc_titles[position] == norm(title)
                 or toc_titles[position].startswith(norm(title))):
             return True
+        return self._marked_below(index)
+
+    def _marked_below(self, index: int) -> bool:
+        """The line under the heading is its case number or its "Åben"/"Lukket" mark."""
         if index + 1 < len(self.blocks):
             nxt = self.blocks[index + 1]
-            if SAGSNR_LINE.match(nxt.plain) or heading_key(nxt.plain) is not None:
+            if SAGSNR_LINE.match(nxt.plain) or OPEN_CLOSED_MARK.match(nxt.plain) \
+                    or heading_key(nxt.plain) is not None or inline_label(nxt.plain):
                 return True
         return False
+
+    def _toc_says(self, toc_titles: list[str], position: int, title: str) -> bool:
+        return position < len(toc_titles) and bool(toc_titles[position]) and bool(norm(title)) \
+            and toc_titles[position].startswith(norm(title)[:40])
 
     def _heading_at(self, index: int, expected: int | None, toc_titles: list[str],
                     position: int) -> Heading | None:
@@ -127,7 +138,13 @@ class ItemHeadings(Part):
             number, title, consumed = int(bare.group("n")), nxt.plain, 2
         else:
             return None
-        if (expected is not None and number != expected) or (expected is None and number > 200):
+        if expected is not None and number != expected:
+            return None
+        if expected is None and number > 200 and not (
+                self._toc_says(toc_titles, position, title)
+                or self._marked_below(index + consumed - 1)):
+            # Numbers run on through the year ("412 Skolestruktur"), but a first item
+            # numbered so high needs the TOC or its case number to say it is one.
             return None
         evidence = self._evidence(index, toc_titles, position, title) or (
             consumed == 2 and self._evidence(index + 1, toc_titles, position, title))
@@ -138,6 +155,7 @@ class ItemHeadings(Part):
         if nxt.kind != "text" or not nxt.plain or len(nxt.plain) > 150:
             return False
         if SAGSNR_LINE.match(nxt.plain) or heading_key(nxt.plain) is not None \
+                or OPEN_CLOSED_MARK.match(nxt.plain) \
                 or PUNKT.match(nxt.plain) or norm(nxt.plain) == norm(title):
             return False
         joined = norm(f"{title} {nxt.plain}")

@@ -12,7 +12,7 @@ from .blocks import Report, TextBlock
 from .contents import Contents
 from .front import FrontPage
 from .headings import ItemHeadings
-from .recognise import MeetingDraft, Part, Reading
+from .recognise import ItemDraft, MeetingDraft, Part, Reading, TocEntry, norm
 from .sections import ItemBody
 
 
@@ -51,13 +51,30 @@ class Recogniser(Part):
     # -- afterwards ----------------------------------------------------------------------
 
     def _closed_from_toc(self) -> None:
-        for entry, item in zip(self.draft.toc, self.draft.items, strict=False):
-            if entry.closed and not item.closed:
+        """A TOC line marks an item closed only when it is that item's line: its number,
+        or in its place with its title. A line cut short or missing never shifts the
+        mark onto the next item."""
+        numbered = all(entry.number is not None for entry in self.draft.toc)
+        for position, item in enumerate(self.draft.items):
+            entry = self._entry_for(item, position, numbered)
+            if entry is not None and entry.closed and not item.closed:
                 item.closed = True
                 # The heading printed the title: that is the public title it had.
                 item.printed_title = item.printed_title or item.title
                 self.report.notes.append(
                     f"Punkt {item.number} er lukket ifølge indholdsfortegnelsen.")
+
+    def _entry_for(self, item: ItemDraft, position: int, numbered: bool) -> TocEntry | None:
+        toc = self.draft.toc
+        if numbered:
+            return next((e for e in toc if e.number == item.number), None)
+        entry = toc[position] if position < len(toc) else None
+        if entry is not None and (not entry.title or not item.title):
+            return entry  # a closed line without a title: the place is all there is
+        # Its own line in its place, or elsewhere when a line is missing or cut.
+        near = [entry] if entry is not None else []
+        return next((e for e in [*near, *toc] if e.title and _same_title(item.title, e.title)),
+                    None)
 
     def _numbering(self) -> None:
         seen: set[int] = set()
@@ -68,3 +85,10 @@ class Recogniser(Part):
             seen.add(item.number)
 
 
+
+
+def _same_title(title: str, line: str) -> bool:
+    """A heading's title and a TOC line's: equal, or one cut short of the other."""
+    mine, theirs = norm(title), norm(line)
+    return mine == theirs or (len(theirs) >= 10 and mine.startswith(theirs)) or (
+        len(mine) >= 10 and theirs.startswith(mine))

@@ -22,11 +22,22 @@ from .blocks import (
     Report,
     TextBlock,
     escape_inline,
+    hyphen_join,
     join_runs,
     plain_text,
     remove_footnote_call,
 )
-from .recognise import FRONT_LABEL, PAGE_STAMP, TOC_LINE
+from .recognise import (
+    FRONT_LABEL,
+    OPEN_CLOSED_MARK,
+    OTHER_LABEL,
+    PAGE_STAMP,
+    RECORD_LINE,
+    SAGSNR_LINE,
+    TOC_LINE,
+    heading_key,
+    is_item_heading_text,
+)
 from .text import numeric_column
 
 Char = dict[str, Any]
@@ -36,8 +47,6 @@ Run = tuple[str, bool, bool]
 _MARKER = re.compile(r"^(?:[•◦▪‣·–\-○■□\uf0b7\uf0a7§]|\d{1,3}[.)]|[a-zA-Z][)])$")
 _TERMINAL = re.compile(r"[.!?:;]$")
 _HEADING_TAG = re.compile(r"^H([1-6])$")
-#: After "sags-" at a line end, these words keep their space ("sags- og dokument...").
-_SPACED_JOIN = frozenset({"og", "eller", "samt", "til", "&"})
 
 
 @dataclass
@@ -107,6 +116,13 @@ def read_pdf(path: Path, report: Report) -> ReadSource:
             "først gennem tekstgenkendelse (OCR).")
     if reader.images:
         report.dropped.append(f"billeder: {reader.images} (kun teksten importeres)")
+    for page_number, count in sorted(reader.glyphs.lost.items()):
+        report.warnings.append(
+            f"Side {page_number}: {count} tegn kunne ikke læses (fonten har hverken Unicode-tabel "
+            "eller tegnnavne) og er udeladt; ret teksten efter originalen.")
+    if reader.glyphs.found:
+        report.notes.append(f"{reader.glyphs.found} tegn uden Unicode-tabel er læst ud fra "
+                            "fontens tegnnavne.")
     if reader.turned:
         report.dropped.append(f"lodret eller skrå tekst: {reader.turned} tegn (fx margennoter)")
     return ReadSource(blocks, marked=True, levels=reader.tagged_headings)
@@ -123,6 +139,7 @@ class _Reader:
         self.images = 0
         #: Characters set on their side or at an angle (margin notes, stamps): not read.
         self.turned = 0
+        self.glyphs = _Glyphs()
 
     # -- one page ------------------------------------------------------------------------
 
@@ -131,6 +148,7 @@ class _Reader:
         self.images += len(page.images)
         levels = self._tag_levels(page)
         chars = [c for c in page.chars if c.get("upright", True) and c["text"] not in "\n\r"]
+        chars = self.glyphs.recover(page, number, chars)
         self.turned += sum(1 for c in page.chars if not c.get("upright", True)
                            and str(c["text"]).strip())
         links = [((float(h["x0"]), float(h["top"]), float(h["x1"]), float(h["bottom"])),
@@ -195,22 +213,34 @@ class _Reader:
         return self._blocks(self._merge_tables(), body)
 
     def _drop_furniture(self, body: float) -> None:
-        pages_of: dict[str, set[int]] = {}
+        """Running headers and footers, by where they stand: the same text (numbers aside)
+        at the same height at the top or foot of many pages; page stamps in the margins.
+        Text that merely repeats (a case history's "Dato: ..." records) is not furniture."""
+        edges = self._page_edges()
+        pages_of: dict[tuple[str, int], set[int]] = {}
         for line in self.lines:
-            if self._in_margin_band(line):
-                pages_of.setdefault(_furniture_key(line.plain), set()).add(line.page)
-        several = len(self.heights) > 1
+            if id(line) in edges or self._in_margin_band(line):
+                pages_of.setdefault(_position_key(line), set()).add(line.page)
+        # A header on every page but the front page is on at least half of them.
+        wanted = max(2, -(-(len(self.heights) - 1) // 2))
         kept: list[_Line] = []
         dropped: Counter[str] = Counter()
+        #: The first text of each kind of furniture, named in the report.
+        shown: dict[str, str] = {}
         for line in self.lines:
             plain = line.plain
-            if self._in_margin_band(line) and line.size <= body * 1.05:
+            edge = id(line) in edges or self._in_margin_band(line)
+            if edge and line.size <= body * 1.05:
                 # "4 of 7" at the left and "Side 4" at the right print as one line.
-                stamp = all(PAGE_STAMP.match(p) or re.fullmatch(r"\d{1,4}", p)
-                            for p in (plain_text(part) for part in line.text.split("\t")))
-                repeated = several and len(pages_of.get(_furniture_key(plain), ())) >= 2
-                if stamp or repeated:
-                    dropped["sidetal" if stamp else plain] += 1
+                stamp = self._in_margin_band(line) and all(
+                    PAGE_STAMP.match(p) or re.fullmatch(r"\d{1,4}", p)
+                    for p in (plain_text(part) for part in line.text.split("\t")))
+                pages = len(pages_of.get(_position_key(line), ()))
+                header = pages >= 2 and self._in_margin_band(line) and _looks_like_header(plain)
+                structure = _own_line(plain) or is_item_heading_text(plain)
+                if stamp or ((pages >= wanted or header) and not structure):
+                    name = "sidetal" if stamp else shown.setdefault(_furniture_key(plain), plain)
+                    dropped[name] += 1
                     continue
             kept.append(line)
         for text, count in dropped.items():
@@ -219,6 +249,17 @@ class _Reader:
             else:
                 self.report.dropped.append(f"sidehoved/sidefod '{text}' på {count} sider")
         self.lines = kept
+
+    def _page_edges(self) -> set[int]:
+        """The first two and last two lines of each page: where furniture prints."""
+        by_page: dict[int, list[_Line]] = {}
+        for line in self.lines:
+            by_page.setdefault(line.page, []).append(line)
+        edges: set[int] = set()
+        for lines in by_page.values():
+            ordered = sorted(lines, key=lambda line: line.top)
+            edges |= {id(line) for line in ordered[:2] + ordered[-2:]}
+        return edges
 
     def _in_margin_band(self, line: _Line) -> bool:
         height = self.heights[line.page]
@@ -328,6 +369,10 @@ class _Reader:
         if abs(line.size - last.size) > 0.4 or line.bold != last.bold \
                 or line.heading != last.heading:
             return True
+        if RECORD_LINE.match(line.plain) and RECORD_LINE.match(last.plain):
+            return True  # records one a line ("Udvalg: ...", "Dato: ...") stay lines
+        if _own_line(line.plain) or _own_line(last.plain):
+            return True  # a case number, an "Åben" mark or a section's name stands alone
         gap = line.top - last.top
         if gap < 0 or gap > leading * max(line.size, 1.0) / 10.0 * 1.3:
             return True
@@ -352,6 +397,107 @@ class _Reader:
                     self.report.drop("fodnotemærke uden fodnotetekst", f"[{label}]",
                                      block.where)
                     remove_footnote_call(block, label)
+
+
+_CID = re.compile(r"^\(cid:(\d+)\)$")
+
+
+@dataclass
+class _Glyphs:
+    """Characters that pdfminer gives as "(cid:N)": the font has no Unicode map. The
+    font program embedded in the PDF still names its glyphs ("oslash", "uni2010"); a
+    glyph without a name is left out and counted per page for the report."""
+
+    maps: dict[str, dict[int, str]] = field(default_factory=dict)
+    lost: Counter[int] = field(default_factory=Counter)
+    found: int = 0
+
+    def recover(self, page: Any, number: int, chars: list[Char]) -> list[Char]:
+        if not any(_CID.match(str(c["text"])) for c in chars):
+            return chars
+        out: list[Char] = []
+        for char in chars:
+            match = _CID.match(str(char["text"]))
+            if match is None:
+                out.append(char)
+                continue
+            text = self._map(page, str(char.get("fontname", ""))).get(int(match.group(1)))
+            if text:
+                char["text"] = text
+                self.found += 1
+                out.append(char)
+            else:
+                self.lost[number] += 1
+        return out
+
+    def _map(self, page: Any, fontname: str) -> dict[int, str]:
+        if fontname not in self.maps:
+            self.maps[fontname] = {}
+            for font in _fonts(page):
+                if _name(font.get("BaseFont")) == fontname:
+                    self.maps[fontname] = _glyph_map(font)
+                    break
+        return self.maps[fontname]
+
+
+def _fonts(page: Any) -> list[dict[str, Any]]:
+    from pdfminer.pdftypes import resolve1
+
+    resources = resolve1(getattr(page.page_obj, "resources", {}) or {})
+    fonts = resolve1(resources.get("Font", {})) or {}
+    return [f for f in (resolve1(v) for v in fonts.values()) if isinstance(f, dict)]
+
+
+def _name(value: Any) -> str:
+    return str(getattr(value, "name", value or ""))
+
+
+def _glyph_map(font: dict[str, Any]) -> dict[int, str]:
+    """cid -> text through the embedded font's glyph names (Adobe Glyph List)."""
+    from fontTools.agl import toUnicode
+    from pdfminer.pdftypes import resolve1
+
+    descendants = resolve1(font.get("DescendantFonts")) or []
+    cid_font = resolve1(descendants[0]) if descendants else font
+    descriptor = resolve1(cid_font.get("FontDescriptor")) or {}
+    program = next((resolve1(descriptor[k]) for k in ("FontFile2", "FontFile3", "FontFile")
+                    if k in descriptor), None)
+    if program is None:
+        return {}
+    try:
+        names = _glyph_order(program.get_data())
+    except Exception:  # a font program we cannot parse only costs the recovery
+        return {}
+    to_gid = resolve1(cid_font.get("CIDToGIDMap"))
+    gids = to_gid.get_data() if hasattr(to_gid, "get_data") else None
+    out: dict[int, str] = {}
+    count = len(gids) // 2 if gids else len(names)
+    for cid in range(count):
+        gid = int.from_bytes(gids[2 * cid: 2 * cid + 2], "big") if gids else cid
+        text = toUnicode(names[gid]) if gid < len(names) else ""
+        if text and not names[gid].startswith("glyph"):
+            out[cid] = text
+    return out
+
+
+def _glyph_order(data: bytes) -> list[str]:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    if data[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO"):
+        return list(TTFont(io.BytesIO(data)).getGlyphOrder())
+    from fontTools.cffLib import CFFFontSet
+
+    cff = CFFFontSet()
+    cff.decompile(io.BytesIO(data), None)
+    return list(cff[cff.fontNames[0]].getGlyphOrder())
+
+
+def _own_line(plain: str) -> bool:
+    return len(plain) < 120 and (SAGSNR_LINE.match(plain) is not None
+                                 or OPEN_CLOSED_MARK.match(plain) is not None
+                                 or heading_key(plain) is not None)
 
 
 def _own(line: _Line) -> str:
@@ -636,10 +782,9 @@ def _find_marker(line: _Line, letters: list[Char]) -> None:
 
 
 def _join(text: str, more: str) -> str:
-    if text.endswith("-") and not text.endswith(" -") and more[:1].isalpha():
-        first = more.split(" ", 1)[0].lower()
-        if first not in _SPACED_JOIN:
-            return text + more  # "Høje-" + "Taastrup"
+    joined_word = hyphen_join(text, more)
+    if joined_word is not None:
+        return joined_word  # "kommu-" + "nen", "Høje-" + "Taastrup"
     if text.endswith("/") and more[:1].isalnum():
         return text + more  # "udvalg/" + "udvalgsformænd"
     joined = f"{text} {more}"
@@ -660,6 +805,17 @@ def _join(text: str, more: str) -> str:
 
 def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split())).lower()
+
+
+def _position_key(line: _Line) -> tuple[str, int]:
+    """A line's text, numbers aside, and its height on the page to about 3 pt."""
+    return _furniture_key(line.plain), round(line.top / 3)
+
+
+def _looks_like_header(text: str) -> bool:
+    """A running header's words: a date, 'Referat', 'Dagsorden', 'Side'; not a field."""
+    return bool(re.search(r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\breferat\b|\bdagsorden\b"
+                          r"|\bside\b", text, re.I)) and not OTHER_LABEL.match(text)
 
 
 def _body_size(lines: list[_Line]) -> float:

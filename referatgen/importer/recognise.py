@@ -37,9 +37,11 @@ _SAGSNR_VALUE = (
     r"|\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2}"
 )
 SAGSNR_LINE = re.compile(
-    r"^(?:(?:sags?\s*nr\.?|sagsnummer|sag|j\.?\s*nr\.?|journal\s*nr\.?|dok\.?\s*nr\.?)\s*[:.]?\s*"
+    r"^(?:(?:sags?\s*nr\.?|sagsnummer|sag(?=[\s:.])|j\.?\s*nr\.?|journal\s*nr\.?|dok\.?\s*nr\.?)\s*[:.]?\s*"
     r"(?P<labelled>[A-Za-zÆØÅæøå0-9][\w./-]*)"
-    rf"|(?P<bare>{_SAGSNR_VALUE}))$",
+    rf"|(?P<bare>{_SAGSNR_VALUE}))"
+    # eDoc prints the document's number after the case's on the same line.
+    r"(?:\s*[,;]?\s+(?:dok(?:ument)?\.?\s*nr\.?|dokumentnummer|akt\.?\s*nr\.?)\s*[:.]?\s*\S+)?$",
     re.I,
 )
 FRONT_LABEL = re.compile(
@@ -48,6 +50,8 @@ FRONT_LABEL = re.compile(
     r"|fraværende med afbud|fraværende|fravær|ikke til stede)\b\s*:?\s*(?P<value>.*)$",
     re.I,
 )
+#: "Udvalg: Børne- og Ungeudvalget": one record a line, as a case's history prints them.
+RECORD_LINE = re.compile(r"^[A-ZÆØÅ][\wæøå.\- ]{1,30}:\s+\S.{0,70}$")
 #: 'Mødeleder: ...': a field of the front page that the meeting file has no key for.
 OTHER_LABEL = re.compile(r"^[A-ZÆØÅ][a-zæøåA-ZÆØÅ\- ]{2,24}:\s+\S")
 TITLE = re.compile(
@@ -55,10 +59,25 @@ TITLE = re.compile(
     r"(?:\s+(?:for|fra|af)\b)?\s*[:\-–]?\s*(?P<rest>.*)$",
     re.I,
 )
-PUNKT = re.compile(r"^(?:punkt|pkt\.?)\s*(?P<n>\d{1,3})\s*(?:[:.\-–]\s*|\s+|$)(?P<title>.*)$",
-                    re.I)
-NUMBERED = re.compile(r"^(?P<n>\d{1,3})(?:\.\s*|\s+)(?P<title>\S.*)$")
-BARE_NUMBER = re.compile(r"^(?:punkt\s*)?(?P<n>\d{1,3})\.?$", re.I)
+PUNKT = re.compile(r"^(?:punkt|pkt\.?)\s*(?P<n>\d{1,4})\s*(?:[:.\-–]\s*|\s+|$)(?P<title>.*)$",
+                   re.I)
+#: Councils number their items on through the year ("412. Skolestruktur"): four digits.
+NUMBERED = re.compile(r"^(?P<n>\d{1,4})(?:\.\s*|\s+)(?P<title>\S.*)$")
+BARE_NUMBER = re.compile(r"^(?:punkt\s*)?(?P<n>\d{1,4})\.?$", re.I)
+#: A sub-item under item N: "2.1 Nyt fra projektgruppen".
+SUB_ITEM = re.compile(r"^(?P<n>\d{1,4})\.(?P<sub>\d{1,2})\.?\s+(?P<title>\S.*)$")
+#: The line under an item's title that says whether it is public: "Åben", "Lukket punkt".
+OPEN_CLOSED_MARK = re.compile(r"^\(?(?P<mark>åben|åbent|åbent punkt|lukket|lukket punkt)\)?\.?$",
+                              re.I)
+#: A TOC line that the PDF cut short, without a leader: an item number, the title cut
+#: anywhere, a space and the page number. Only read inside a table of contents.
+TOC_CUT = re.compile(
+    r"^(?P<title>(?:(?:punkt|pkt\.?)\s*\d{1,4}\s*[:.\-–]?|\d{1,4}[.:]?)\s+\S.*?\S)\s+"
+    r"(?P<page>\d{1,3})$", re.I)
+#: The parts of a TOC split by whether the items are public: "Åbent referat", "Lukket".
+TOC_PART = re.compile(
+    r"^(?P<part>åbent?|åbne|offentligt?|lukkede?|fortroligt?)\s*"
+    r"(?:referat|dagsorden|møde|punkter|del|sager)?\s*:?$", re.I)
 CLOSED_TITLE = re.compile(
     r"^(?:\(?lukket(?:\s+punkt)?\)?)(?:\s*[:\-–]\s*(?P<title>.+))?$", re.I)
 CLOSED_SUFFIX = re.compile(r"^(?P<title>.+?)\s*[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]$", re.I)
@@ -77,10 +96,19 @@ TIME = re.compile(
     r"(?:\s*(?:[-–]|til)\s*(?:kl\.?\s*)?(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?)?",
     re.I,
 )
+#: A time without "kl." ("13:00-15:00"): read only where a time is expected.
+BARE_TIME = re.compile(
+    r"(?<![\d.:/-])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?!\d|[.:/]\d)"
+    r"(?:\s*(?:[-–]|til)\s*(?P<h2>[01]?\d|2[0-3])[:.](?P<m2>[0-5]\d))?")
+_DECISION_DATE = (r"(?:\s*[,:]?\s+(?:den|d\.)\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+                  r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.?\s+[a-zæøå]+\.?\s+\d{4}))?"
+                  # eDoc adds the item's number in that meeting: "... den 12.03.2013 Punkt 4".
+                  r"(?:\s*[,:]?\s+(?:punkt|pkt\.?)\s*\d{1,4})?\s*:?$")
 DECISION = re.compile(
-    r"^beslutning(?:en)?(?:\s+(?:i|på|fra))?(?:\s+(?P<organ>.+?))?"
-    r"(?:\s*[,:]?\s+(?:den|d\.)\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}\.?\s+[a-zæøå]+\.?\s+\d{4}))?\s*:?$",
+    r"^(?:beslutning(?:en|er)?(?:\s+(?:i|på|fra))?(?:\s+(?P<organ>.+?))?"
+    # The organ in the genitive before the word: "Kultur- og Fritidsudvalgets beslutning".
+    r"|(?P<genitive>[^\s].{1,80}?s)\s+beslutning(?:er)?)"
+    + _DECISION_DATE,
     re.I,
 )
 TERMINAL = re.compile(r"[.!?;:,]$")
@@ -112,6 +140,10 @@ EXTRA_ALIASES: dict[str, str] = {
     "vedlagte bilag": "bilag",
     "behandlet af": "behandling",
     "tidligere behandling": "behandling",
+    "beslutninger": "beslutning",
+    # Working groups: "Oplæg:" what was presented, "Referat:" what was agreed.
+    "oplæg": "sagsfremstilling",
+    "referat": "beslutning",
 }
 
 #: Headings of sections that have no key of their own but are sections, not sub-headings.
@@ -191,10 +223,50 @@ def heading_key(text: str, organ: str | None = None) -> str | None:
     if key is not None:
         return key
     decision = DECISION.match(name)
-    said = decision.group("organ") if decision else None
-    if decision and (decision.group("date") or (organ and said and said.lower() == organ.lower())):
+    if decision is None:
+        return None
+    said = decision_organ(decision)
+    if decision.group("date") or decision.group("genitive") or (
+            organ and said and said.lower() == organ.lower()):
         return "beslutning"
     return None
+
+
+#: Organs named by what they are, not by name: "Udvalgets beslutning" is the meeting's own.
+_GENERIC_ORGANS = frozenset({"udvalget", "udvalg", "mødet", "organet", "gruppen"})
+
+
+def decision_organ(decision: re.Match[str]) -> str | None:
+    """The body a decision heading names, in its plain form ("Byrådets" -> "Byrådet")."""
+    organ = decision.group("organ")
+    genitive = decision.group("genitive")
+    if genitive:
+        organ = genitive[:-1]
+        if organ.endswith("'"):
+            organ = organ[:-1]
+    if not organ:
+        return None
+    organ = organ.strip(" ,:")
+    return None if organ.lower() in _GENERIC_ORGANS else organ
+
+
+#: "Oplæg: Projektlederen gav en status.": a section's label and its text on one line.
+_INLINE_LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøåA-ZÆØÅ\- ]{2,40}):\s+(?P<rest>\S.*)$")
+
+
+def inline_label(plain: str) -> re.Match[str] | None:
+    """A line that starts with a section's label and goes on with its text."""
+    match = _INLINE_LABEL.match(plain)
+    return match if match and heading_key(match.group("label")) is not None else None
+
+
+def decision_heading(text: str) -> tuple[str | None, dt.date | None] | None:
+    """(organ, date) of a decision's heading as printed; None when it is not one."""
+    decision = DECISION.match(" ".join(plain_text(text).strip().rstrip(":").split()))
+    if decision is None:
+        return None
+    date = parse_date(decision.group("date")) if decision.group("date") else None
+    return decision_organ(decision), date
 
 
 def toc_plain(line: str) -> str:
@@ -291,6 +363,8 @@ class TocEntry:
     where: str
     #: The title as the line has it (a closed mark kept), without its number.
     raw: str = ""
+    #: The item number the line gives, if it gives one.
+    number: int | None = None
 
 
 @dataclass

@@ -9,21 +9,23 @@ from .blocks import TextBlock, plain_text
 from .recognise import (
     ATTACHED,
     CLOSED_BILAG_MARK,
-    DECISION,
     KNOWN_AFSNIT,
     NOT_PRESENT_LINE,
+    OPEN_CLOSED_MARK,
     SAGSNR_LINE,
+    SUB_ITEM,
     AfsnitDraft,
     BilagEntry,
     DecisionDraft,
     Heading,
     ItemDraft,
     Part,
+    decision_heading,
     group_headings,
     guess_structure,
     heading_key,
+    inline_label,
     norm,
-    parse_date,
 )
 
 
@@ -38,24 +40,7 @@ class ItemBody(Part):
         position = len(self.draft.items)
         toc_title = self._toc_title_at(position)
         rest = list(blocks)
-        # The case number right under the heading (or the second line after it).
-        for probe in range(min(2, len(rest))):
-            block = rest[probe]
-            if block.kind != "text":
-                break
-            match = SAGSNR_LINE.match(block.plain)
-            if match:
-                item.sagsnr = (match.group("labelled") or match.group("bare")).strip()
-                del rest[probe]
-                break
-            if probe == 0 and norm(block.plain) in (norm(heading.title), toc_title):
-                continue
-            break
-        # A mark under the heading: "Lukket punkt".
-        if rest and rest[0].kind == "text" and re.fullmatch(
-                r"\(?lukket(?: punkt)?\)?\.?", rest[0].plain, re.I):
-            item.closed = True
-            del rest[0]
+        self._head_lines(item, heading, rest, toc_title)
         kept: list[TextBlock] = []
         for block in rest:
             if block.kind == "text" and block.plain and norm(block.plain) in (
@@ -65,6 +50,29 @@ class ItemBody(Part):
             kept.append(block)
         self._sections(item, kept)
         self.draft.items.append(item)
+
+    def _head_lines(self, item: ItemDraft, heading: Heading, rest: list[TextBlock],
+                    toc_title: str) -> None:
+        """The lines under the heading: the case number ("Sagsnr.: X Dok.nr.: Y"), and the
+        "Åben"/"Lukket" mark, in either order; the title repeated stays for the caller."""
+        probe = 0
+        while probe < min(3, len(rest)):
+            block = rest[probe]
+            if block.kind != "text":
+                return
+            plain = block.plain
+            mark = OPEN_CLOSED_MARK.match(plain)
+            match = SAGSNR_LINE.match(plain) if item.sagsnr is None else None
+            if mark:
+                item.closed = item.closed or mark.group("mark").lower().startswith("lukket")
+                del rest[probe]
+            elif match:
+                item.sagsnr = (match.group("labelled") or match.group("bare")).strip()
+                del rest[probe]
+            elif norm(plain) in (norm(heading.title), toc_title):
+                probe += 1
+            else:
+                return
 
     def _toc_title_at(self, position: int) -> str:
         toc = self.draft.toc
@@ -77,12 +85,40 @@ class ItemBody(Part):
             return None
         return heading_key(block.plain, self.draft.organ)
 
+    def _expand(self, item: ItemDraft, blocks: list[TextBlock]) -> list[TextBlock]:
+        """Labels on the line of their text split off ("Referat: Godkendt."); sub-items
+        ("2.1 Nyt fra projektgruppen") made sub-headings, their own labels kept as text."""
+        out: list[TextBlock] = []
+        in_sub = False
+        for block in blocks:
+            sub = SUB_ITEM.match(block.plain) if block.kind == "text" else None
+            if sub and int(sub.group("n")) == item.number and len(block.plain) < 150:
+                in_sub = True
+                out.append(TextBlock("text", text=block.plain, lines=[block.plain],
+                                     where=block.where, subheading=3))
+                continue
+            label = inline_label(block.plain) if block.kind == "text" and not in_sub else None
+            if label and not self._proposal(label.group("label")):
+                head = label.group("label")
+                body = re.sub(rf"^\W*{re.escape(head)}\W*:\**\s*", "", block.text, count=1)
+                out.append(TextBlock("text", text=head, lines=[head], where=block.where))
+                out.append(TextBlock("text", text=body, lines=[body], where=block.where,
+                                     notes=block.notes))
+                continue
+            out.append(block)
+        return out
+
+    def _proposal(self, label: str) -> bool:
+        """In an agenda, "Beslutning:" in the text is the proposal, not a decision taken."""
+        return self.draft.type == "dagsorden" and heading_key(label) == "beslutning"
+
     def _sections(self, item: ItemDraft, blocks: list[TextBlock]) -> None:
         current: list[TextBlock] | None = None
         current_key: str | None = None
         current_head: TextBlock | None = None
         pending: list[TextBlock] = []
-        keys = [self._section_heading(b) for b in blocks]
+        blocks = self._expand(item, blocks)
+        keys = self._keys(blocks)
         for index, block in enumerate(blocks):
             key = keys[index]
             if key is not None:
@@ -102,6 +138,10 @@ class ItemBody(Part):
                     self._place(item, pending, key)
                     current[:0] = pending
                     pending = []
+                continue
+            if current_key == "bilag" and current is not None and block.kind == "text" \
+                    and self._bilag_title(block, blocks[index + 1:], False):
+                current.append(block)  # "Høringssvar" under Bilag is an attachment
                 continue
             named = norm(block.plain) in KNOWN_AFSNIT and len(block.lines) <= 1
             if (block.is_heading_like or named) and block.kind == "text" and (
@@ -127,6 +167,42 @@ class ItemBody(Part):
             item.sections.setdefault("sagsfremstilling", []).extend(pending)
             self._place(item, pending, "sagsfremstilling")
         self._finish(item)
+
+    def _keys(self, blocks: list[TextBlock]) -> list[str | None]:
+        keys: list[str | None] = []
+        in_sub = False
+        in_bilag = False
+        for index, block in enumerate(blocks):
+            in_sub = in_sub or bool(block.subheading and SUB_ITEM.match(block.plain))
+            key = None if in_sub else self._section_heading(block)
+            if key == "beslutning" and self.draft.type == "dagsorden" and (
+                    block.plain.rstrip().endswith(":")
+                    or (self.marked and not block.is_heading_like)):
+                key = None  # "Beslutning:" in an agenda's proposal text
+            if in_bilag and key is not None and key not in ("bilag", "beslutning") \
+                    and self._bilag_title(block, blocks[index + 1:], key in keys):
+                key = None  # an attachment named like a section: "Indstilling"
+            in_bilag = key == "bilag" or (in_bilag and key is None)
+            keys.append(key)
+        return keys
+
+    def _bilag_title(self, block: TextBlock, after: list[TextBlock], seen: bool) -> bool:
+        """Under "Bilag", a line named like a section is an attachment's title when the
+        item has had that section already, or when only more titles follow it (short
+        lines, no sentences) up to the next heading; a heading that is marked as one, or
+        that text follows, is a heading."""
+        if block.level or block.bold or block.kind != "text":
+            return False
+        if seen:
+            return True
+        for nxt in after[:12]:
+            if nxt.kind != "text" or nxt.subheading or nxt.bold or nxt.level:
+                return nxt.kind != "table"
+            if self._section_heading(nxt) is not None and norm(nxt.plain) not in KNOWN_AFSNIT:
+                return True
+            if len(nxt.plain) > 90 or re.search(r"[.:!?]$", nxt.plain):
+                return False
+        return len(after) <= 12
 
     def _place(self, item: ItemDraft, blocks: list[TextBlock], section: str) -> None:
         """Text between an item's heading and its first section goes into that section."""
@@ -163,14 +239,8 @@ class ItemBody(Part):
     def _open(self, item: ItemDraft, key: str,
               block: TextBlock) -> tuple[list[TextBlock], str, TextBlock]:
         if key == "beslutning":
-            decision = DECISION.match(norm(block.plain))
-            dato = organ = None
-            if decision:
-                if decision.group("date"):
-                    dato = parse_date(decision.group("date"))
-                if decision.group("organ"):
-                    organ = decision.group("organ").strip()
-            entry = DecisionDraft([], dato, organ, block.plain)
+            organ, dato = decision_heading(block.plain) or (None, None)
+            entry = DecisionDraft([], dato, self._spelled(organ), block.plain)
             item.decisions.append(entry)
             return entry.blocks, key, block
         if key in item.sections:
@@ -184,9 +254,32 @@ class ItemBody(Part):
         target = item.sections.setdefault(key, [])
         return target, key, block
 
+    def _spelled(self, organ: str | None) -> str | None:
+        """An organ printed in capitals ("ØKONOMIUDVALGET") as the document spells it
+        elsewhere, or with capitals where Danish has them."""
+        if organ is None or not organ.isupper():
+            return organ
+        wanted = organ.lower()
+        if self.draft.organ and self.draft.organ.lower() == wanted:
+            return self.draft.organ
+        for block in self.blocks:
+            found = re.search(re.escape(wanted), block.plain.lower()) if block.kind == "text" \
+                else None
+            if found:
+                spelled = block.plain[found.start():found.end()]
+                if not spelled.isupper():
+                    return spelled
+        small = {"og", "for", "i", "af", "med", "til"}
+        return " ".join(w if w in small else w[:1].upper() + w[1:] for w in wanted.split(" "))
+
     def _finish(self, item: ItemDraft) -> None:
         if "bilag" in item.sections:
             for block in item.sections.pop("bilag"):
+                if block.kind == "text" and len(block.plain) > 150 and len(block.lines) <= 2:
+                    # A paragraph is not an attachment's title: it stays text.
+                    item.sections.setdefault("sagsfremstilling", []).append(block)
+                    self._place(item, [block], "sagsfremstilling")
+                    continue
                 self._bilag(item, block)
         for decision in item.decisions:
             kept: list[TextBlock] = []

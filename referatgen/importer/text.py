@@ -14,16 +14,32 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .blocks import ReadSource, Report, TextBlock, plain_text, remove_footnote_call
+from .blocks import (
+    ReadSource,
+    Report,
+    TextBlock,
+    join_lines,
+    plain_text,
+    remove_footnote_call,
+)
 from .recognise import (
     BULLET_GLYPHS,
     FRONT_LABEL,
+    KNOWN_AFSNIT,
+    OPEN_CLOSED_MARK,
+    OTHER_LABEL,
     PAGE_STAMP,
+    RECORD_LINE,
     SAGSNR_LINE,
+    SUB_ITEM,
+    TOC_CUT,
     TOC_HEADING,
     TOC_LINE,
+    TOC_PART,
     heading_key,
+    inline_label,
     is_item_heading_text,
+    norm,
     toc_plain,
 )
 
@@ -54,6 +70,7 @@ def read_text(text: str, report: Report) -> ReadSource:
         text = text.replace(char, repl)
     lines = [_inline_html(line, report, number)
              for number, line in enumerate(text.split("\n"), start=1)]
+    _toc_lines(lines)
     keep = _furniture(lines, report)
     reader = _Reader(report)
     for number, (line, kept) in enumerate(zip(lines, keep, strict=True), start=1):
@@ -85,7 +102,39 @@ def _inline_html(line: str, report: Report, number: int) -> str:
     if "<" in line:
         line = _TAG.sub(tag, line)
         line = line.replace("** **", " ").replace("****", "")
-    return line.rstrip()
+    # A form feed ending the last page marks its break like any other.
+    return line.rstrip(" \t\r\v")
+
+
+def _toc_lines(lines: list[str]) -> None:
+    """The table of contents as lines of title, leader and page: extraction puts a page
+    number printed flush right on a line of its own, and a line the PDF cut short has
+    no leader. The TOC runs from its heading to the page's end (or 80 lines)."""
+    start = next((i for i, line in enumerate(lines[:200])
+                  if TOC_HEADING.match(plain_text(line.replace("\f", "")))), None)
+    if start is None:
+        return
+    index, loose = start + 1, 0
+    while index < min(len(lines), start + 80) and "\f" not in lines[index] and loose < 2:
+        plain = plain_text(lines[index])
+        if plain and not TOC_LINE.match(toc_plain(lines[index])) and not TOC_PART.match(plain):
+            if re.fullmatch(r"\d{1,4}", plain):
+                break  # a number alone that no title awaits: an item's number, past the TOC
+            loose += 1
+            after = index + 1
+            while after < len(lines) and not lines[after].strip() and "\f" not in lines[after]:
+                after += 1
+            cut = TOC_CUT.match(plain)
+            if after < len(lines) and re.fullmatch(r"\s*\d{1,3}\s*", lines[after]):
+                lines[index] = f"{plain} ..... {lines[after].strip()}"
+                lines[after] = ""
+                loose = 0
+            elif cut:
+                lines[index] = f"{cut.group('title')} ..... {cut.group('page')}"
+                loose = 0
+        elif plain:
+            loose = 0
+        index += 1
 
 
 def _page_key(line: str) -> str:
@@ -96,7 +145,12 @@ def _furniture(lines: list[str], report: Report) -> list[bool]:
     """Which lines to keep: page stamps and running headers go, and are named."""
     keep = [True] * len(lines)
     breaks = _Breaks.find(lines)
-    counts = Counter(_page_key(line) for line in lines if line.strip())
+    if breaks.count:
+        # With page breaks, furniture is what stands next to them on many pages: a line
+        # that repeats elsewhere is text ("Dato: 06.12.2023" in a case's history).
+        counts = Counter(_page_key(lines[i]) for i in breaks.near | breaks.before)
+    else:
+        counts = Counter(_page_key(line) for line in lines if line.strip())
     stamps: Counter[str] = Counter()
     for index, line in enumerate(lines):
         stripped = plain_text(line.replace("\f", ""))
@@ -105,6 +159,9 @@ def _furniture(lines: list[str], report: Report) -> list[bool]:
                 lines[index] = ""
             continue
         name = _furniture_name(stripped, counts[_page_key(line)], breaks, index)
+        if name is not None and breaks.count and name != _PAGE_NUMBERS \
+                and counts[_page_key(line)] < max(2, breaks.count / 2):
+            name = None  # at a few page breaks only: text that happens to stand there
         if name is not None:
             keep[index] = False
             stamps[name] += 1
@@ -118,6 +175,8 @@ class _Breaks:
 
     near: set[int] = field(default_factory=set)
     before: set[int] = field(default_factory=set)
+    #: How many page breaks the text has.
+    count: int = 0
 
     @classmethod
     def find(cls, lines: list[str]) -> _Breaks:
@@ -125,6 +184,7 @@ class _Breaks:
         for index, line in enumerate(lines):
             if "\f" not in line:
                 continue
+            breaks.count += 1
             # The lines around a form feed are where headers and footers print; the line
             # that holds it starts the next page.
             if line.replace("\f", "").strip():
@@ -155,7 +215,11 @@ def _furniture_name(stripped: str, count: int, breaks: _Breaks, index: int) -> s
         return _PAGE_NUMBERS
     bare = re.fullmatch(r"\d{1,4}", stripped) is not None
     repeated = count >= 2 and breaks.holds(index, bare)
-    header_like = (count >= 3 and len(stripped) <= 80 and _looks_like_header(stripped))
+    # Without page breaks, a line like a running header that repeats is one; a field
+    # ("Dato: 06.12.2023") is not.
+    header_like = (not breaks.count and count >= 3 and len(stripped) <= 80
+                   and _looks_like_header(stripped) and not OTHER_LABEL.match(stripped)
+                   and not FRONT_LABEL.match(stripped))
     if (repeated or header_like) and not _is_structure(stripped):
         return stripped
     return None
@@ -211,6 +275,8 @@ class _Reader:
         self.indents: list[int] = []
         self.in_toc = False
         self.marked = False
+        #: Record lines ("Dato: 06.12.2023") just read, one after the other.
+        self.records = 0
         self.steps: tuple[Callable[[_Line], bool], ...] = (
             self._toc_heading, self._toc_entry, self._tab_bullet, self._tab_row,
             self._table_continues, self._heading_line, self._bold_line, self._list_line,
@@ -221,14 +287,14 @@ class _Reader:
 
     def flush_para(self) -> None:
         if self.para:
-            text = " ".join(part.strip() for part in self.para)
+            text = join_lines(self.para)
             self.blocks.append(TextBlock("text", text=text, lines=[p.strip() for p in self.para],
                                          where=f"linje {self.para_start}"))
         self.para = []
 
     def flush_item(self) -> None:
         if self.item is not None:
-            self.item.text = " ".join(self.item.lines)
+            self.item.text = join_lines(self.item.lines)
             self.blocks.append(self.item)
         self.item = None
 
@@ -295,6 +361,12 @@ class _Reader:
         if not self.in_toc:
             return False
         entry = toc_plain(line.stripped)
+        if TOC_PART.match(line.plain):
+            # "Åbent referat" / "Lukket referat": the TOC goes on in two parts.
+            self.flush()
+            self.blocks.append(TextBlock("text", text=line.stripped, lines=[line.stripped],
+                                         where=f"linje {line.number}"))
+            return True
         if not (TOC_LINE.match(entry) or (self.para and not is_item_heading_text(line.plain))):
             self.in_toc = False
             return False
@@ -375,13 +447,19 @@ class _Reader:
         return True
 
     def _text(self, line: _Line) -> None:
+        if self.item is not None and _starts_structure(line.plain):
+            self.flush_item()  # "1. Titel" then "Sagsnr.: ...": not a wrapped list entry
         if self.item is not None:
             self.item.lines.append(line.stripped)
             return
+        record = RECORD_LINE.match(line.plain) is not None
         if self.para and (_starts_structure(line.plain)
-                          or _starts_structure(plain_text(self.para[-1]))):
-            # pdftotext runs a heading into its paragraph: a known heading stands alone.
+                          or _starts_structure(plain_text(self.para[-1]))
+                          or (record and self.records) or (not record and self.records >= 2)):
+            # pdftotext runs a heading into its paragraph: a known heading stands alone;
+            # records one a line ("Udvalg: ...", "Dato: ...") stay lines.
             self.flush_para()
+        self.records = self.records + 1 if record else 0
         if not self.para:
             self.para_start = line.number
         self.para.append(line.stripped)
@@ -427,8 +505,10 @@ class _Reader:
 
 
 def _starts_structure(plain: str) -> bool:
-    return (heading_key(plain) is not None or is_item_heading_text(plain)
-            or SAGSNR_LINE.match(plain) is not None)
+    return (heading_key(plain) is not None or norm(plain) in KNOWN_AFSNIT
+            or is_item_heading_text(plain) or SAGSNR_LINE.match(plain) is not None
+            or OPEN_CLOSED_MARK.match(plain) is not None
+            or inline_label(plain) is not None or SUB_ITEM.match(plain) is not None)
 
 
 def _lower_after_marker(text: str) -> bool:
@@ -537,7 +617,7 @@ def _rejoin(blocks: list[TextBlock]) -> list[TextBlock]:
                 and _first_letter_lower(block.plain) and not _TERMINAL.search(previous.plain)
                 and not TOC_LINE.match(previous.plain)
                 and not FRONT_LABEL.match(block.plain)):
-            previous.text = f"{previous.text} {block.text}"
+            previous.text = join_lines([previous.text, block.text])
             previous.lines += block.lines
             continue
         out.append(block)
