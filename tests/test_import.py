@@ -636,3 +636,19 @@ def test_round_trip_gives_the_same_meeting(
     assert len(mine) == len(theirs)
     for index, (a, b) in enumerate(zip(mine[11:], theirs[11:], strict=True)):
         assert a == b, f"punkt {expected.første_punkt + index}"
+
+
+def test_the_toc_never_closes_an_item_that_printed_its_text(tmp_path: Path) -> None:
+    """A heading wins over the table of contents: a TOC line marked closed (a slip, or a
+    line shifted by one cut short) must not close an item whose text was published,
+    or the rebuilt public version would drop that text."""
+    source = FIXTURES / "nummer-linje.txt"
+    text = source.read_text("utf-8").replace(
+        "3\n\nPersonalesag\n\n21-046857K\n",
+        "3\n\nPersonalesag\n\n21-046857K\n\nSagsfremstilling\n\nTeksten blev offentliggjort.\n")
+    changed = tmp_path / "nummer-linje.txt"
+    changed.write_text(text, "utf-8")
+    assert text != source.read_text("utf-8")
+    meeting = written(tmp_path, import_file(changed), "ud")
+    assert [i.lukket for i in meeting.punkter] == [False, False, False, False]
+    assert "Teksten blev offentliggjort." in meeting.punkter[2].sections["sagsfremstilling"].markdown

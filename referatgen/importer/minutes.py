@@ -53,11 +53,14 @@ class Recogniser(Part):
     def _closed_from_toc(self) -> None:
         """A TOC line marks an item closed only when it is that item's line: its number,
         or in its place with its title. A line cut short or missing never shifts the
-        mark onto the next item."""
+        mark onto the next item. And the heading wins: an item that printed any content
+        of its own was published, so the TOC never closes it (that would drop its text
+        from the rebuilt public version); only an item printed as title and case number
+        alone, as closed items are, takes the TOC's word."""
         numbered = all(entry.number is not None for entry in self.draft.toc)
         for position, item in enumerate(self.draft.items):
             entry = self._entry_for(item, position, numbered)
-            if entry is not None and entry.closed and not item.closed:
+            if entry is not None and entry.closed and not item.closed and _bare(item):
                 item.closed = True
                 # The heading printed the title: that is the public title it had.
                 item.printed_title = item.printed_title or item.title
@@ -85,6 +88,12 @@ class Recogniser(Part):
             seen.add(item.number)
 
 
+
+
+def _bare(item: ItemDraft) -> bool:
+    """Printed as a closed item is: title and case number, no text of its own."""
+    return not (any(item.sections.values()) or item.decisions or item.bilag or item.afsnit
+                or item.deltog_ikke)
 
 
 def _same_title(title: str, line: str) -> bool:
