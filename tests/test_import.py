@@ -651,4 +651,5 @@ def test_the_toc_never_closes_an_item_that_printed_its_text(tmp_path: Path) -> N
     assert text != source.read_text("utf-8")
     meeting = written(tmp_path, import_file(changed), "ud")
     assert [i.lukket for i in meeting.punkter] == [False, False, False, False]
-    assert "Teksten blev offentliggjort." in meeting.punkter[2].sections["sagsfremstilling"].markdown
+    section = meeting.punkter[2].sections["sagsfremstilling"].markdown
+    assert "Teksten blev offentliggjort." in section
