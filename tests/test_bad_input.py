@@ -222,3 +222,23 @@ def test_the_docx_page_measure_reads_an_outline_of_thousands(tmp_path: Path) -> 
     layout = heading_pages(path)
     assert layout.pages == count and len(layout.headings) == count
     assert layout.headings[1] == 1 and layout.headings[count] == count
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("klammer.yaml", HEADER + "punkter:\n  - titel: " + "[" * 30000 + "]" * 30000 + "\n"),
+    ("streger.yaml", HEADER + "punkter: " + "- " * 5000 + "x\n"),
+])
+def test_nesting_deeper_than_libyaml_can_take_is_found_before_parsing(
+        tmp_path: Path, name: str, text: str) -> None:
+    # libyaml recurses in C: tens of thousands of levels overflowed its stack (exit 139).
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    code, output = _check(path)
+    assert code == 1 and "indlejret for dybt" in output
+
+
+def test_many_links_are_no_deep_nesting(tmp_path: Path) -> None:
+    path = tmp_path / "links.yaml"
+    lines = "".join(f"      [l{i}](https://example.invalid/{i}) og [x]\n" for i in range(60))
+    path.write_text(HEADER + "punkter:\n  - titel: A\n    beslutning: |\n" + lines, "utf-8")
+    assert _check(path)[0] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..diagnostics import Diagnostic
@@ -22,12 +23,18 @@ def parse_yaml(
 ) -> tuple[Node | None, list[Diagnostic]]:
     """Compose (not construct) the YAML: nodes keep their marks and cost less than objects.
     `kind` names the file in messages ("mødefil", "stilfil")."""
+    deep = _too_deep(text)
+    if deep is not None:
+        # Checked before parsing: libyaml's composer recurses in C, and a file nested
+        # some ten thousand levels deep overflows its stack (a segfault, no message).
+        return None, [Diagnostic(display, deep[0] + line_offset, deep[1], "error", _TOO_DEEP,
+                                 "yaml-syntax")]
     try:
         return _parse(text, display, line_offset, kind)
     except RecursionError:
         # ruamel's pure parser recurses per level of nesting: a hostile file ends here,
         # with a message, instead of in a crash.
-        line, column = _too_deep_line(text)
+        line, column = _too_deep_line(text) or (1, 1)
         return None, [Diagnostic(display, line + line_offset, column, "error", _TOO_DEEP,
                                  "yaml-syntax")]
 
@@ -108,7 +115,21 @@ _TOO_DEEP = ("Filen er indlejret for dybt (lister i lister i lister ...). En mø
              "højst nogle få niveauer: ret klammerne [ ] og { } eller indrykningen her.")
 
 
-def _too_deep_line(text: str) -> tuple[int, int]:
+_DEEP_INDENT = re.compile(rf"^ {{{2 * MAX_DEPTH + 1},}}\S", re.M)
+_DEEP_DASHES = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH + 1},}}")
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where the nesting passes MAX_DEPTH, if it does: flow brackets, indentation, or
+    block sequences written on one line ("- - - x"). Cheap tests first: a meeting file
+    has a handful of brackets and little indentation."""
+    if (text.count("[") + text.count("{") <= MAX_DEPTH and not _DEEP_INDENT.search(text)
+            and not _DEEP_DASHES.search(text)):
+        return None
+    return _too_deep_line(text)
+
+
+def _too_deep_line(text: str) -> tuple[int, int] | None:
     """Where the nesting first passes MAX_DEPTH: brackets counted, or the indentation."""
     depth = 0
     for number, line in enumerate(text.split("\n"), start=1):
@@ -118,7 +139,10 @@ def _too_deep_line(text: str) -> tuple[int, int]:
                 return number, column
         if len(line) - len(line.lstrip(" ")) > 2 * MAX_DEPTH:
             return number, 1
-    return 1, 1
+        dashes = _DEEP_DASHES.search(line)
+        if dashes:
+            return number, dashes.start() + 1
+    return None
 
 
 class _Converter:
