@@ -150,7 +150,8 @@ class _Checker:
     def bilag(self, item: Item) -> None:
         for bilag in item.bilag:
             if bilag.fil and bilag.fil_where:
-                self.file_reference(bilag.fil, bilag.fil_where, "Bilaget")
+                self.file_reference(bilag.fil, bilag.fil_where, "Bilaget",
+                                    quote=not (item.lukket or bilag.lukket))
             if not item.lukket and not bilag.lukket:
                 self.cpr_plain(bilag.titel, bilag.where)
                 if bilag.fil:  # the file name is the attachment's name in the PDF
@@ -186,10 +187,13 @@ class _Checker:
         if item.sagsnr and item.sagsnr_where:
             self.cpr_plain(item.sagsnr, item.sagsnr_where)
 
-    def file_reference(self, name: str, where: Where, what: str) -> None:
+    def file_reference(self, name: str, where: Where, what: str, *, quote: bool = True) -> None:
+        # A closed item's file names are not quoted: messages reach terminals, logs, the
+        # archive's summary and serve's public panel.
+        shown = f"{what} '{name}'" if quote else what
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) and not re.match(r"^[a-zA-Z]:[\\/]", name):
             self.report(where, "error",
-                        f"{what} '{name}' peger på en adresse. Læg filen i mødets mappe og "
+                        f"{shown} peger på en adresse. Læg filen i mødets mappe og "
                         "skriv stien dertil, fx bilag/fil.pdf.", "bilag-outside")
             return
         folder = self.meeting.folder
@@ -197,11 +201,11 @@ class _Checker:
         if (PurePosixPath(name).is_absolute() or _WINDOWS_ABSOLUTE.match(name)
                 or not target.is_relative_to(folder)):
             self.report(where, "error",
-                        f"{what} '{name}' ligger uden for mødets mappe. Kopiér filen ind i "
+                        f"{shown} ligger uden for mødets mappe. Kopiér filen ind i "
                         "mappen (fx bilag/) og skriv stien dertil.", "bilag-outside")
         elif not target.is_file():
             self.report(where, "error",
-                        f"{what} '{name}' findes ikke. Ret stien (i forhold til mødefilens "
+                        f"{shown} findes ikke. Ret stien (i forhold til mødefilens "
                         "mappe), eller læg filen der.", "bilag-missing")
 
     def text(self, text: Text, *, published: bool) -> None:
@@ -259,7 +263,7 @@ class _Checker:
                     break
             else:
                 where = text.position(line_index, 0)
-            self.file_reference(src, where, "Billedet")
+            self.file_reference(src, where, "Billedet", quote=published)
             target = (self.meeting.folder / src).resolve().name
             if published and ":" not in src.split("/")[0] and target != Path(src).name:
                 # A link's target is embedded, and its own name is the image's name in the

@@ -169,3 +169,13 @@ def test_a_closed_items_html_is_not_quoted_in_the_warning(tmp_path: Path) -> Non
     open_path = _meeting(tmp_path, '<a title="Jens Hansen">x</a>')
     assert any("Jens" in d.message for d in check_file(open_path).diagnostics
                if d.rule == "raw-html")
+
+
+def test_a_closed_items_file_names_are_not_quoted(tmp_path: Path) -> None:
+    extra = "    bilag:\n      - titel: Notat\n        fil: bilag/Jens-Hansen-advarsel.pdf\n"
+    closed = _meeting(tmp_path, "![kort](Jens-Hansen.png)", closed=True, extra=extra)
+    messages = [d.message for d in check_file(closed).diagnostics if d.severity == "error"]
+    assert len(messages) == 2 and not any("Jens" in m for m in messages)
+    shown = _meeting(tmp_path, "![kort](Jens-Hansen.png)", extra=extra)
+    assert all("Jens" in d.message for d in check_file(shown).diagnostics
+               if d.rule == "bilag-missing")

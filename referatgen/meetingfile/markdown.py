@@ -197,7 +197,7 @@ class _Structure:
         self.headings[first] = _Heading(" ".join(content.split()), first, column, level, end)
         sign = "#" * level
         self.error(first + 1, 1,
-                   f"Linjen med {markup * 3} under '{content.splitlines()[0].strip()}' gør "
+                   f"Linjen med {markup * 3} under linje {first + 1} gør "
                    f"teksten til en overskrift. Skriv '{sign} Titel' i stedet (punkter med #, "
                    "afsnit med ##), eller sæt en tom linje før stregen, hvis den ikke er "
                    "en overskrift.")
@@ -467,7 +467,7 @@ class _Section:
         if rest and not _CLOSED_MARK.fullmatch(rest):
             self.diagnostics.append(Diagnostic(
                 self.display, number, link.start("rest") + 1, "error",
-                f"Efter bilagets link står '{rest}'. Efter linket må kun stå "
+                "Efter bilagets link står mere tekst. Efter linket må kun stå "
                 "'(lukket)'; skriv resten i titlen mellem [ og ].",
                 "text-outside-section",
             ))
