@@ -70,7 +70,7 @@ def test_the_preview_page_and_the_published_html(served: TestClient, folder: Pat
     page = served.get(f"/m/{MID}/")
     assert page.status_code == 200
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    assert 'src="/_serve/preview.js"' in page.text
+    assert 'src="../../_serve/preview.js"' in page.text
     # The published HTML, byte for byte as `build --format html` writes it, policy and all.
     document, _ = prepare(folder / MEETING, BuildOptions(), MEETING)
     published = served.get(f"/m/{MID}/doc.html?v=1")
@@ -133,16 +133,22 @@ def test_intern_requires_the_token(folder: Path, tmp_path: Path) -> None:
     config = ServeConfig(folder / MEETING, cache=tmp_path / "cache", token="hemmeligt-token",
                          prebuild=False,
                          options=BuildOptions.make(intern=True))
-    assert config.url() == "http://127.0.0.1:8000/?t=hemmeligt-token"
+    assert config.url() == "http://127.0.0.1:8000/hemmeligt-token/"
     with _client(config) as client:
         assert client.get(f"/m/{MID}/doc.html").status_code == 403
-        assert client.get(f"/m/{MID}/doc.html?t=forkert").status_code == 403
-        first = client.get("/?t=hemmeligt-token")
-        assert first.status_code == 303 and "HttpOnly" in first.headers["set-cookie"]
-        # The cookie carries the token from here on; the closed item shows in full.
-        assert b"INTERNT" in client.get(f"/m/{MID}/doc.html").content
-        client.cookies.clear()
-        assert client.get(f"/m/{MID}/doc.html").status_code == 403
+        assert client.get(f"/forkert/m/{MID}/doc.html").status_code == 403
+        assert client.get(f"/m/{MID}/doc.html?t=hemmeligt-token").status_code == 403
+        first = client.get("/hemmeligt-token/")
+        assert first.status_code == 303
+        assert first.headers["location"] == f"/hemmeligt-token/m/{MID}/"
+        # No cookie: a browser would send it to every port of 127.0.0.1.
+        assert "set-cookie" not in first.headers
+        # The token is in every address; the closed item shows in full.
+        assert b"INTERNT" in client.get(f"/hemmeligt-token/m/{MID}/doc.html").content
+        page = client.get(f"/hemmeligt-token/m/{MID}/").text
+        assert "../../_serve/preview.css" in page  # relative: the token stays in the path
+        assert client.get("/hemmeligt-token/_serve/preview.css").status_code == 200
+        assert client.get(f"/m/{MID}/state").status_code == 403
 
 
 def test_a_folder_lists_its_meetings(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -130,7 +131,8 @@ def _not_found() -> Response:
 async def home(request: Request) -> Response:
     catalog = _server(request).catalog
     if catalog.single:
-        return RedirectResponse(f"/m/{meeting_id(catalog.root.name)}/", status_code=303)
+        root = request.scope.get("root_path", "")
+        return RedirectResponse(f"{root}/m/{meeting_id(catalog.root.name)}/", status_code=303)
     page = await asyncio.to_thread(catalog.listing)
     return HTMLResponse(page, headers=_NO_STORE)
 
@@ -154,7 +156,7 @@ async def preview(request: Request) -> Response:
         return _not_found()
     catalog = _server(request).catalog
     page = _templates().get_template("preview.html.j2").render(
-        name=live.rel, kinds=KINDS, home=None if catalog.single else "/")
+        name=live.rel, kinds=KINDS, home=None if catalog.single else "../../")
     return HTMLResponse(page, headers={**_NO_STORE, "Content-Security-Policy": PAGE_POLICY})
 
 
@@ -179,7 +181,8 @@ def state_json(live: Live, builder: Builder) -> dict[str, Any]:
         "messages": [m.as_json() for m in current.messages],
         "pages": builder.pages(good) if good else None,
         "ready": ready,
-        "bilag": [{"name": path.name, "href": f"fil/{path.relative_to(good.document.folder)}"}
+        "bilag": [{"name": path.name,
+                   "href": "fil/" + quote(path.relative_to(good.document.folder).as_posix())}
                   for path in (bilag.path for bilag in good.document.attachments)
                   if path is not None and path.is_relative_to(good.document.folder)]
         if good else [],

@@ -54,8 +54,8 @@ class ServeConfig:
 
     def url(self) -> str:
         host = self.host if ":" not in self.host else f"[{self.host}]"
-        query = f"?t={self.token}" if self.token else ""
-        return f"http://{host}:{self.port}/{query}"
+        prefix = f"{self.token}/" if self.token else ""
+        return f"http://{host}:{self.port}/{prefix}"
 
 
 def is_loopback(host: str) -> bool:

@@ -3,18 +3,18 @@
 - The Host header must name this server on the loopback (or the --host given): a web
   page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) is refused.
 - On the loopback, only clients on the loopback (a misconfigured proxy is not a way in).
-- With --intern, the random token: in the address once (`?t=`), then in a cookie that
-  lives as long as the browser session and is sent to this server only.
+- With --intern, the random token as the first part of every path (`/TOKEN/...`): the
+  pages link relatively, so the token stays in every address the browser asks for. Not a
+  cookie: a browser sends 127.0.0.1's cookies to every port of it, so another user's
+  server on the same terminal server would receive the token.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import secrets
-from http.cookies import SimpleCookie
-from urllib.parse import parse_qs
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .config import ServeConfig
 
@@ -25,7 +25,6 @@ class Guard:
         self.hosts = config.allowed_hosts()
         self.loopback_only = config.loopback_only
         self.token = config.token
-        self.cookie = f"referatgen-{config.port}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -36,9 +35,8 @@ class Guard:
         if refusal is not None:
             await _refuse(send, *refusal)
             return
-        if self.token is not None and self._query_token(scope) == self.token:
-            await self.app(scope, receive, self._with_cookie(send))
-            return
+        if self.token is not None:
+            scope = self._without_token(scope)
         await self.app(scope, receive, send)
 
     def _refusal(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
@@ -47,38 +45,24 @@ class Guard:
         client = scope.get("client")
         if self.loopback_only and not (client and _is_loopback(client[0])):
             return 403, "referatgen serve svarer kun på denne maskine."
-        if self.token is not None and not self._has_token(scope, headers):
+        if self.token is not None and not self._has_token(scope):
             return 403, ("Adressen mangler sin nøgle. Brug hele adressen, som "
-                         "referatgen serve skrev den (med ?t=...).")
+                         "referatgen serve skrev den.")
         return None
 
-    def _query_token(self, scope: Scope) -> str | None:
-        values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("t")
-        return values[0] if values else None
-
-    def _has_token(self, scope: Scope, headers: dict[str, str]) -> bool:
+    def _has_token(self, scope: Scope) -> bool:
         assert self.token is not None
-        given = self._query_token(scope)
-        if given is None:
-            cookie: SimpleCookie = SimpleCookie()
-            try:
-                cookie.load(headers.get("cookie", ""))
-            except Exception:  # a malformed Cookie header is no token
-                return False
-            morsel = cookie.get(self.cookie)
-            given = morsel.value if morsel is not None else None
-        return given is not None and secrets.compare_digest(given.encode(), self.token.encode())
+        given = str(scope.get("path", "")).split("/")[1:2]
+        return bool(given) and secrets.compare_digest(given[0].encode(), self.token.encode())
 
-    def _with_cookie(self, send: Send) -> Send:
-        value = (f"{self.cookie}={self.token}; Path=/; HttpOnly; SameSite=Strict").encode()
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  (b"set-cookie", value)]}
-            await send(message)
-
-        return sending
+    def _without_token(self, scope: Scope) -> Scope:
+        """The request as the app sees it: the token's part moved into root_path."""
+        assert self.token is not None
+        prefix = f"/{self.token}"
+        path = str(scope["path"])[len(prefix):] or "/"
+        raw = scope.get("raw_path")
+        return {**scope, "path": path, "root_path": scope.get("root_path", "") + prefix,
+                "raw_path": raw[len(prefix):] or b"/" if isinstance(raw, bytes) else raw}
 
 
 def _is_loopback(host: str) -> bool:
