@@ -37,6 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def port(text: str) -> int:
+    """A TCP port for serve: 1-65535 (argparse turns the ValueError into a usage error)."""
+    number = int(text)
+    if not 1 <= number <= 65535:
+        raise ValueError(text)
+    return number
+
+
 def _add_check(sub: Any) -> None:
     check = sub.add_parser("check", help="find fejl i mødefiler")
     check.add_argument("files", nargs="+", metavar="FIL")
@@ -123,7 +131,7 @@ def _add_schema(sub: Any) -> None:
 def _add_serve(sub: Any) -> None:
     serve = sub.add_parser("serve", help="vis mødet i browseren, mens det skrives")
     serve.add_argument("target", metavar="FIL_ELLER_MAPPE")
-    serve.add_argument("--port", type=int, default=8000, help="port (standard: 8000)")
+    serve.add_argument("--port", type=port, default=8000, help="port (standard: 8000)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="netværkskort at lytte på (standard: kun denne maskine, 127.0.0.1)")
     serve.add_argument("--open", action="store_true", help="åbn forhåndsvisningen i browseren")

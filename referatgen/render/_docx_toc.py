@@ -283,7 +283,7 @@ def heading_pages(pdf: Path) -> Layout:
         pages = {page.pageid: number
                  for number, page in enumerate(PDFPage.create_pages(document), 1)}
         found: dict[int, int] = {}
-        for title, dest, action in _top_level_outline(document):
+        for title, dest, action in top_level_outline(document):
             match = _PUNKT.match(title)
             if match is None:
                 continue
@@ -303,7 +303,7 @@ def heading_pages(pdf: Path) -> Layout:
         return Layout(found, len(pages))
 
 
-def _top_level_outline(document: Any) -> list[tuple[str, Any, Any]]:
+def top_level_outline(document: Any) -> list[tuple[str, Any, Any]]:
     """(title, destination, action) of each top-level outline entry, in order.
 
     Walked along the entries' /Next links in a loop: pdfminer's own get_outlines()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -45,6 +46,9 @@ _KEEP_SECONDS = 14 * 24 * 3600
 class Builder:
     def __init__(self, cache: Path, options: BuildOptions) -> None:
         self.cache = cache
+        # The cache holds internal versions too: this user's alone.
+        cache.mkdir(parents=True, exist_ok=True)
+        os.chmod(cache, 0o700)
         self.options = options
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="referatgen-build")
         self._jobs: dict[Path, Future[Path]] = {}
@@ -101,6 +105,8 @@ class Builder:
             # The pages first: a PDF in the cache means its pages are there too.
             write_atomic(_pages_file(target), json.dumps(pages).encode("utf-8"))
         write_atomic(target, data)
+        # An internal version holds closed items: readable by this user only.
+        os.chmod(target, 0o600)
         return target
 
 
@@ -115,12 +121,19 @@ def item_pages(pdf: bytes, anchors: list[str]) -> dict[str, int]:
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve1
 
+    from ..render._docx_toc import MeasureError, top_level_outline
+
     document = PDFDocument(PDFParser(io.BytesIO(pdf)))
     numbers = {page.pageid: index + 1 for index, page in enumerate(PDFPage.create_pages(document))}
     found: list[int] = []
-    for level, _title, dest, _action, _se in document.get_outlines():
+    try:
+        # Walked in a loop: pdfminer's get_outlines() recurses once per item.
+        entries = top_level_outline(document)
+    except MeasureError:
+        return {}
+    for _title, dest, _action in entries:
         target = resolve1(dest)
-        if level == 1 and isinstance(target, list) and target:
+        if isinstance(target, list) and target:
             found.append(numbers.get(getattr(target[0], "objid", -1), 0))
     if len(found) != len(anchors) or 0 in found:
         return {}
