@@ -252,6 +252,11 @@ class _Checker:
             else:
                 where = text.position(line_index, 0)
             self.file_reference(src, where, "Billedet")
+            if not "".join(c.content for c in image.children or []).strip():
+                self.report(where, "warning",
+                            f"Billedet '{src}' har ingen alternativ tekst: en skærmlæser kan "
+                            "ikke fortælle, hvad det viser. Skriv det mellem de firkantede "
+                            "parenteser: ![Kort over området](kort.png).", "missing-alt")
 
     def cpr_printed(self, text: Text, lines: list[str]) -> None:
         """CPR numbers in the text as the renderers print it, reported at their source line."""

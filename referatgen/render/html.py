@@ -70,6 +70,7 @@ class _Rules(RendererHTML):
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                    env: EnvType) -> str:
+        _scope_headers(tokens, idx)
         # A wrapper lets a wide table scroll on a phone instead of widening the page.
         return '<div class="table"><table>\n'
 
@@ -82,6 +83,45 @@ class _Rules(RendererHTML):
         token = tokens[idx]
         alt = self.renderInlineAsText(token.children or [], options, env)
         return self.owner.image(token, str(token.attrs.get("src", "")), alt)
+
+
+def _scope_headers(tokens: Sequence[Token], start: int) -> None:
+    """Header cells say what they head (`scope`), for screen readers and the PDF's tags.
+
+    A GFM table must have a header row; minutes written without one leave it empty. An
+    empty header row is dropped (empty header cells announce nothing) and the first cell
+    of each row becomes its row header: such tables are label/value lists ("Formål:" |
+    text)."""
+    end = next(i for i in range(start, len(tokens)) if tokens[i].type == "table_close")
+    table = tokens[start:end]
+    in_head = False
+    header_cells: list[Token] = []
+    for token in table:
+        if token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        elif in_head and token.type == "inline":
+            header_cells.append(token)
+    if any(cell.content.strip() for cell in header_cells):
+        for token in table:
+            if token.type == "th_open":
+                token.attrSet("scope", "col")
+        return
+    in_head = False
+    first_in_row = False
+    for token in table:
+        if token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+            token.hidden = True
+        elif in_head:
+            token.hidden = True
+        elif token.type == "tr_open":
+            first_in_row = True
+        elif token.type == "td_open" and first_in_row:
+            token.tag = "th"
+            token.attrSet("scope", "row")
+        elif token.type == "td_close" and first_in_row:
+            token.tag = "th"
+            first_in_row = False
 
 
 class _MarkdownRenderer:
