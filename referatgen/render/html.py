@@ -88,33 +88,37 @@ class _Rules(RendererHTML):
 def _scope_headers(tokens: Sequence[Token], start: int) -> None:
     """Header cells say what they head (`scope`), for screen readers and the PDF's tags.
 
-    A GFM table must have a header row; minutes written without one leave it empty. An
-    empty header row is dropped (empty header cells announce nothing) and the first cell
-    of each row becomes its row header: such tables are label/value lists ("Formål:" |
-    text)."""
+    An empty header cell announces nothing, so it becomes a data cell. A GFM table must
+    have a header row; minutes written without one leave it empty: it is dropped. When
+    the header row is empty or its first cell is (a corner above row labels), the first
+    cell of each body row heads its row ("Formål:" | text)."""
     end = next(i for i in range(start, len(tokens)) if tokens[i].type == "table_close")
     table = tokens[start:end]
-    in_head = False
-    header_cells: list[Token] = []
-    for token in table:
-        if token.type in ("thead_open", "thead_close"):
-            in_head = token.type == "thead_open"
-        elif in_head and token.type == "inline":
-            header_cells.append(token)
-    if any(cell.content.strip() for cell in header_cells):
-        for token in table:
+    head_end = next((i for i, t in enumerate(table) if t.type == "thead_close"), 0)
+    cells = [(table[i], table[i + 1]) for i in range(head_end) if table[i].type == "th_open"]
+    empty = [not (inline.type == "inline" and inline.content.strip()) for _, inline in cells]
+    for (cell, _), blank in zip(cells, empty, strict=True):
+        if not blank:
+            cell.attrSet("scope", "col")
+    if all(empty):
+        for token in table[:head_end + 1]:
+            if token.type != "table_open":
+                token.hidden = True
+    else:
+        blank = False
+        for token in table[:head_end]:
             if token.type == "th_open":
-                token.attrSet("scope", "col")
-        return
-    in_head = False
+                blank = token.attrGet("scope") is None
+            if token.type in ("th_open", "th_close") and blank:
+                token.tag = "td"
+    if empty and empty[0]:
+        _row_headers(table[head_end:])
+
+
+def _row_headers(body: Sequence[Token]) -> None:
     first_in_row = False
-    for token in table:
-        if token.type in ("thead_open", "thead_close"):
-            in_head = token.type == "thead_open"
-            token.hidden = True
-        elif in_head:
-            token.hidden = True
-        elif token.type == "tr_open":
+    for token in body:
+        if token.type == "tr_open":
             first_in_row = True
         elif token.type == "td_open" and first_in_row:
             token.tag = "th"
