@@ -105,9 +105,11 @@ def test_axe_finds_no_violation(results: dict[str, dict[str, Any]]) -> None:
 
 
 def test_axe_leaves_nothing_for_a_person_to_review(results: dict[str, dict[str, Any]]) -> None:
-    """axe's "incomplete" results need a person's judgement; today there are none. A new
-    one is reviewed by hand and, when it is fine, listed here with the reason."""
-    reviewed: set[str] = set()
+    """axe's "incomplete" results need a person's judgement. Reviewed by hand:
+    color-contrast on the archive index's sort arrow (a `<span aria-hidden="true"> ▼`,
+    "only non-text characters": decoration in the text colour, the sort order is in
+    `aria-sort`). The meeting pages have none. A new one is reviewed and listed here."""
+    reviewed = {"color-contrast"}
     for name, result in results.items():
         assert set(result["incomplete"]) <= reviewed, name
 
