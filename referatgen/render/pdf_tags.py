@@ -213,10 +213,7 @@ def _links(tree: _Tree, links: list[Dictionary]) -> None:
     for link in links:
         own = [kid.Obj for kid in _kids(link) if _is_objr(kid)]
         objrs: list[Any] = []
-        for kid in _kids(link):
-            if _is_element(kid):
-                assert isinstance(kid, Dictionary)
-                _take_objrs(kid, objrs)
+        _take_objrs(link, objrs, keep_own=True)
         moved = []
         for objr in objrs:
             annotation = objr.Obj
@@ -234,11 +231,12 @@ def _links(tree: _Tree, links: list[Dictionary]) -> None:
     _drop_annotations(tree, dropped)
 
 
-def _take_objrs(element: Dictionary, into: list[object]) -> None:
-    """Move the OBJRs of a subtree into `into`; an element left empty leaves the tree."""
+def _take_objrs(element: Dictionary, into: list[Any], keep_own: bool = False) -> None:
+    """Move the OBJRs of a subtree (but `element`'s own, with `keep_own`) into `into`;
+    an element left empty leaves the tree."""
     kept: list[object] = []
     for kid in _kids(element):
-        if _is_objr(kid):
+        if _is_objr(kid) and not keep_own:
             into.append(kid)
             continue
         if _is_element(kid):
