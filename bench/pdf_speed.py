@@ -55,7 +55,7 @@ def reference_command(meeting: Path, work: Path) -> list[str]:
     html = work / f"{meeting.stem}.html"
     html.write_text(render_html(document, "print"), "utf-8")
     command = [sys.executable, "-m", "weasyprint", "--pdf-variant", "pdf/a-3b", "--pdf-tags",
-               "-p", "-u", document.meeting.folder.as_uri() + "/", "-q"]
+               "-p", "-u", document.folder.as_uri() + "/", "-q"]
     for css in stylesheet_paths(document):
         command += ["-s", str(css)]
     for bilag in document.attachments:

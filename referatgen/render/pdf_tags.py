@@ -29,7 +29,6 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,7 +70,8 @@ def _kids(element: Dictionary) -> list[Any]:
 
 
 def _is_element(obj: object) -> bool:
-    return isinstance(obj, Dictionary) and obj.get("/Type") not in ("/OBJR", "/MCR")
+    # A structure element has a role; OBJR and MCR dictionaries have none.
+    return isinstance(obj, Dictionary) and "/S" in obj
 
 
 def _is_objr(obj: object) -> bool:
@@ -84,13 +84,18 @@ def _elements(element: Dictionary, role: str | None = None) -> list[Dictionary]:
             and (role is None or kid.get("/S") == role)]
 
 
-def _walk(element: Dictionary) -> Iterator[Dictionary]:
-    """The element and every structure element below it, parents first, in tree order."""
-    yield element
-    for kid in _kids(element):
-        if _is_element(kid):
-            assert isinstance(kid, Dictionary)
-            yield from _walk(kid)
+def _index(document: Dictionary) -> tuple[set[tuple[int, int]], dict[str, list[Dictionary]]]:
+    """One pass over the tree: every element's (number, generation), and the elements by
+    role. Iterative: a long meeting's tree has tens of thousands of elements."""
+    seen: set[tuple[int, int]] = set()
+    by_role: dict[str, list[Dictionary]] = {}
+    stack = [document]
+    while stack:
+        element = stack.pop()
+        seen.add(element.objgen)
+        by_role.setdefault(str(element.get("/S")), []).append(element)
+        stack.extend(kid for kid in _kids(element) if _is_element(kid))
+    return seen, by_role
 
 
 def _set_kids(element: Dictionary, kids: list[object]) -> None:
@@ -140,9 +145,9 @@ class _Tree:
 
 
 
-def _mark_orphans(tree: _Tree) -> None:
-    """Marked content whose element is not in the tree is a page-margin box: an artifact."""
-    reachable = {element.objgen for element in _walk(tree.document())}
+def _mark_orphans(tree: _Tree, reachable: set[tuple[int, int]]) -> None:
+    """Marked content whose element was never in the tree is a page-margin box: an
+    artifact. (The repairs only rename, move or drop elements already in the tree.)"""
     for page, parents in tree.page_parents.items():
         for mcid, element in enumerate(parents):
             if isinstance(element, Dictionary) and element.objgen not in reachable:
@@ -291,8 +296,6 @@ def _as_part(target: Dictionary, role: str, items: list[Dictionary]) -> None:
 def _table_scopes(elements: list[Dictionary]) -> None:
     """`Scope` on every `TH`: `Column` in a `THead`, `Row` elsewhere (a row header)."""
     for section in elements:
-        if section.get("/S") not in ("/THead", "/TBody", "/TFoot", "/Table"):
-            continue
         scope = Name("/Column") if section.S == "/THead" else Name("/Row")
         for row in _elements(section, "/TR"):
             for cell in _elements(row, "/TH"):
@@ -352,13 +355,14 @@ def make_accessible(data: bytes, *, claim_ua: bool) -> bytes:
         if "/StructTreeRoot" not in pdf.Root:
             return data
         tree = _Tree.read(pdf)
-        elements = list(_walk(tree.document()))
-        links = [element for element in elements if element.get("/S") == "/Link"]
+        reachable, by_role = _index(tree.document())
+        links = by_role.get("/Link", [])
         _toc_generated_content(tree, links)
         _links(tree, links)
-        _definition_lists([e for e in elements if e.get("/S") == "/L"])
-        _table_scopes(elements)
-        _mark_orphans(tree)
+        _definition_lists(by_role.get("/L", []))
+        _table_scopes([e for role in ("/THead", "/TBody", "/TFoot", "/Table")
+                       for e in by_role.get(role, [])])
+        _mark_orphans(tree, reachable)
         _rewrite_content(tree)
         if claim_ua:
             _claim_ua(pdf)
