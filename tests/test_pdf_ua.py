@@ -21,17 +21,17 @@ EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".yam
 MD_EXAMPLE = ROOT / "examples" / "byraadet-2025-03-10.md"
 CHECKS = [*pdfua.STRUCTURE, *pdfua.TEXT]
 
-# One worker builds the module's PDFs once (pyproject: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("pdf-ua")
+# On one worker with test_pdf.py, sharing its builds (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("pdf")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def built(example_pdfs: dict[str, Path], internal_pdf: Path,
+          tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every example's public version, the internal version of the one with closed
     content, and an agenda: shared by every test here."""
     out = tmp_path_factory.mktemp("ua")
-    paths = {p.name: build(p, ["pdf"], out)[0] for p in EXAMPLES}
-    paths["intern"] = build(MD_EXAMPLE, ["pdf"], out, BuildOptions.make(intern=True))[0]
+    paths = {**example_pdfs, "intern": internal_pdf}
     paths["dagsorden"] = build(ROOT / "examples" / "htk-direktionen-2022-09-05.yaml", ["pdf"],
                                out, BuildOptions.make(som="dagsorden"))[0]
     return paths
@@ -75,11 +75,9 @@ def test_the_figure_check_fails_without_alt_text(no_alt: Path) -> None:
     assert pdfua.problems(no_alt, "figures") == ["Figure without Alt"]
 
 
-def test_repairs_keep_producer_identifier_and_bytes(
-        built: dict[str, Path], unrepaired: Path, tmp_path: Path) -> None:
-    again = build(MD_EXAMPLE, ["pdf"], tmp_path)[0]
-    assert again.read_bytes() == built[MD_EXAMPLE.name].read_bytes()
-    with pikepdf.open(again) as repaired, pikepdf.open(unrepaired) as raw:
+def test_repairs_keep_producer_and_identifier(built: dict[str, Path], unrepaired: Path) -> None:
+    # Same input, same bytes, repairs included: test_pdf.py's test_same_input_same_bytes.
+    with pikepdf.open(built[MD_EXAMPLE.name]) as repaired, pikepdf.open(unrepaired) as raw:
         assert str(repaired.docinfo.Producer) == str(raw.docinfo.Producer)
         assert str(repaired.docinfo.Producer).startswith("WeasyPrint")
         assert bytes(repaired.trailer.ID[0]) == bytes(raw.trailer.ID[0])
