@@ -269,6 +269,12 @@ class _Checker:
                 # A link's target is embedded, and its own name is the image's name in the
                 # Word document (the name as written is checked with the text).
                 self.cpr_plain(target, where)
+            if not "".join(c.content for c in image.children or []).strip():
+                shown = f"Billedet '{src}'" if published else "Billedet"
+                self.report(where, "warning",
+                            f"{shown} har ingen alternativ tekst: en skærmlæser kan "
+                            "ikke fortælle, hvad det viser. Skriv det mellem de firkantede "
+                            "parenteser: ![Kort over området](kort.png).", "missing-alt")
 
     def cpr_printed(self, text: Text, lines: list[str]) -> None:
         """CPR numbers in the text as the renderers print it, reported at their source line."""

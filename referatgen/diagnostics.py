@@ -36,6 +36,7 @@ RULES: tuple[str, ...] = (
     "cpr-number",
     "too-long",
     "punkt-number",
+    "missing-alt",
 )
 
 #: Rule ids of the warnings a renderer returns while it builds an output file.

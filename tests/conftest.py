@@ -81,3 +81,23 @@ def run_referatgen(
         cwd=cwd or ROOT, env=referatgen_env(), capture_output=True, text=True,
         encoding="utf-8", check=False, timeout=120,
     )
+
+
+@pytest.fixture(scope="session")
+def example_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every example's public PDF, built once per worker: test_pdf.py and test_pdf_ua.py
+    share it (both run in the xdist group "pdf")."""
+    from referatgen._api import build
+
+    out = tmp_path_factory.mktemp("example-pdfs")
+    examples = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".yaml", ".md"))
+    return {p.name: build(p, ["pdf"], out)[0] for p in examples}
+
+
+@pytest.fixture(scope="session")
+def internal_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Markdown example's internal version, shared like `example_pdfs`."""
+    from referatgen._api import BuildOptions, build
+
+    return build(EXAMPLES / "byraadet-2025-03-10.md", ["pdf"],
+                 tmp_path_factory.mktemp("intern-pdf"), BuildOptions.make(intern=True))[0]

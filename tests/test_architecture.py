@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("referatgen.model", "referatgen.styles"),
     ("referatgen.check", "referatgen.dump", "referatgen.new_meeting"),
     ("referatgen.plan",),
-    ("referatgen.render", "referatgen.write"),
+    ("referatgen.render", "referatgen.render.pdf_tags", "referatgen.write"),
     ("referatgen._api",),
     ("referatgen.archive", "referatgen.importer", "referatgen.serve"),
     ("referatgen.commands",),

@@ -20,17 +20,19 @@ SENTINEL = "HEMMELIG-SENTINEL-7731"
 MD_EXAMPLE = ROOT / "examples" / "byraadet-2025-03-10.md"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("pdf")
-    return {p.name: build(p, ["pdf"], out)[0] for p in EXAMPLES}
+# With test_pdf_ua.py on one worker, which builds the examples once (conftest.py).
+pytestmark = pytest.mark.xdist_group("pdf")
 
 
 @pytest.fixture(scope="module")
-def internal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(example_pdfs: dict[str, Path]) -> dict[str, Path]:
+    return example_pdfs
+
+
+@pytest.fixture(scope="module")
+def internal(internal_pdf: Path) -> Path:
     """The Markdown example's internal version, shared by the tests that read it."""
-    return build(MD_EXAMPLE, ["pdf"], tmp_path_factory.mktemp("intern"),
-                 BuildOptions.make(intern=True))[0]
+    return internal_pdf
 
 
 @pytest.mark.parametrize("example", [p.name for p in EXAMPLES])

@@ -477,6 +477,11 @@ def _table_cells(tokens: list[Token]) -> tuple[list[list[Cell]], int]:
             inline = tokens[index + 1]
             children = (inline.children or []) if inline.type == "inline" else []
             rows[-1].append((children, _ALIGN.get(str(token.attrs.get("style", "")))))
+    # An empty header row (minutes written without one) announces nothing and would
+    # repeat as a blank row on every page: it goes, as in the HTML.
+    if header_rows and not any(child.content.strip() for row in rows[:header_rows]
+                               for children, _ in row for child in children):
+        return rows[header_rows:], 0
     return rows, header_rows
 
 

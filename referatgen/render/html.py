@@ -70,6 +70,7 @@ class _Rules(RendererHTML):
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                    env: EnvType) -> str:
+        _scope_headers(tokens, idx)
         # A wrapper lets a wide table scroll on a phone instead of widening the page.
         return '<div class="table"><table>\n'
 
@@ -82,6 +83,49 @@ class _Rules(RendererHTML):
         token = tokens[idx]
         alt = self.renderInlineAsText(token.children or [], options, env)
         return self.owner.image(token, str(token.attrs.get("src", "")), alt)
+
+
+def _scope_headers(tokens: Sequence[Token], start: int) -> None:
+    """Header cells say what they head (`scope`), for screen readers and the PDF's tags.
+
+    An empty header cell announces nothing, so it becomes a data cell. A GFM table must
+    have a header row; minutes written without one leave it empty: it is dropped. When
+    the header row is empty or its first cell is (a corner above row labels), the first
+    cell of each body row heads its row ("Formål:" | text)."""
+    end = next(i for i in range(start, len(tokens)) if tokens[i].type == "table_close")
+    table = tokens[start:end]
+    head_end = next((i for i, t in enumerate(table) if t.type == "thead_close"), 0)
+    cells = [(table[i], table[i + 1]) for i in range(head_end) if table[i].type == "th_open"]
+    empty = [not (inline.type == "inline" and inline.content.strip()) for _, inline in cells]
+    for (cell, _), blank in zip(cells, empty, strict=True):
+        if not blank:
+            cell.attrSet("scope", "col")
+    if all(empty):
+        for token in table[:head_end + 1]:
+            if token.type != "table_open":
+                token.hidden = True
+    else:
+        blank = False
+        for token in table[:head_end]:
+            if token.type == "th_open":
+                blank = token.attrGet("scope") is None
+            if token.type in ("th_open", "th_close") and blank:
+                token.tag = "td"
+    if empty and empty[0]:
+        _row_headers(table[head_end:])
+
+
+def _row_headers(body: Sequence[Token]) -> None:
+    first_in_row = False
+    for token in body:
+        if token.type == "tr_open":
+            first_in_row = True
+        elif token.type == "td_open" and first_in_row:
+            token.tag = "th"
+            token.attrSet("scope", "row")
+        elif token.type == "td_close" and first_in_row:
+            token.tag = "th"
+            first_in_row = False
 
 
 class _MarkdownRenderer:

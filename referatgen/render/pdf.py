@@ -1,4 +1,5 @@
-"""PDF through WeasyPrint: tagged, PDF/A-3b by default, bilag embedded, same bytes each time.
+"""PDF through WeasyPrint: tagged, PDF/A-3b and PDF/UA-1 by default, bilag embedded, same
+bytes each time.
 
 `render_document` returns WeasyPrint's laid-out document, whose pages tests can inspect
 before `write_pdf`. Every resource goes through `SafeFetcher`: only data: URLs and files
@@ -26,6 +27,14 @@ from ..vocabulary import INTERNAL_MARK
 from . import _fonts
 from .base import Rendered, warning
 from .html import html_with_warnings, inside, stylesheet_paths
+from .pdf_tags import make_accessible
+
+#: The variants that also claim PDF/UA-1 (`pdfuaid:part` in their XMP): PDF/A-2 and -3
+#: are PDF 1.7 like PDF/UA-1 and declare the claim's schema as PDF/A asks. PDF/A-1 is
+#: PDF 1.4, PDF/A-4 is PDF 2.0 (PDF/UA-2's base); `pdf/ua-1` and `pdf/ua-2` claim their
+#: own part already.
+UA_CLAIMING_VARIANTS = frozenset(
+    {"pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u"})
 
 if TYPE_CHECKING:
     import weasyprint
@@ -192,6 +201,8 @@ def render_pdf(document: Document, options: PdfOptions) -> Rendered:
             uncompressed_pdf=False,
         )
     assert isinstance(data, bytes)
+    # What WeasyPrint cannot tag as PDF/UA asks is repaired afterwards (pdf_tags.py).
+    data = make_accessible(data, claim_ua=options.variant in UA_CLAIMING_VARIANTS)
     warnings += [warning(document.source_name, f"{url} blev ikke hentet (uden for mødets mappe).",
                          "fetch-refused") for url in fetcher.refused]
     return Rendered(data, tuple(warnings))
