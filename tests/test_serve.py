@@ -233,3 +233,38 @@ def test_the_command_stops_cleanly_on_ctrl_c(folder: Path, tmp_path: Path) -> No
     finally:
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.slow
+def test_ctrl_c_does_not_wait_for_a_long_background_build(tmp_path: Path) -> None:
+    """The preview's PDF is built in the background; a big meeting takes a minute. Ctrl-C
+    ends serve at once, not when that build is done."""
+    items = "".join(f"  - titel: Punkt {i}\n    beslutning: Godkendt.\n" for i in range(600))
+    meeting = tmp_path / "stort.yaml"
+    meeting.write_text("organ: Byrådet\ndato: 2024-01-01\npunkter:\n" + items, "utf-8")
+    port = bind("127.0.0.1", 0)
+    number = port.getsockname()[1]
+    port.close()
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg"), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "referatgen", "serve", str(meeting), "--port", str(number)],
+        env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        assert f"http://127.0.0.1:{number}/" in process.stderr.readline()
+        import urllib.request
+
+        base = f"http://127.0.0.1:{number}"
+        with urllib.request.urlopen(f"{base}/", timeout=30) as page:  # follows to the preview
+            preview = page.geturl()
+        with urllib.request.urlopen(f"{preview}state", timeout=30):
+            pass  # the preview asked for: the background PDF build of 600 items starts
+        time.sleep(2)
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        rest = process.communicate(timeout=30)[1]
+        assert process.returncode == 0 and "stoppet" in rest and "Traceback" not in rest
+        assert time.monotonic() - started < 8
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -48,4 +48,19 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         serve_forever(config, sock, announce)
     print("referatgen serve: stoppet.", file=sys.stderr)
-    return ExitCode.OK
+    _leave_now()
+    return ExitCode.OK  # not reached: for the type checker and the reader
+
+
+def _leave_now() -> None:
+    """End the process now. A background build still running (a long PDF) would hold it
+    until done, and a second Ctrl-C would print a traceback; the preview is gone, so its
+    result is not wanted. The exit handlers run first: they remove LibreOffice's
+    temporary profile."""
+    import atexit
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(ExitCode.OK)
