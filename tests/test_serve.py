@@ -268,3 +268,13 @@ def test_ctrl_c_does_not_wait_for_a_long_background_build(tmp_path: Path) -> Non
     finally:
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.parametrize(("host", "header"), [("::1", "[::1]"), ("127.0.0.2", "127.0.0.2")])
+def test_another_loopback_address_answers_to_its_own_url(
+        folder: Path, tmp_path: Path, host: str, header: str) -> None:
+    config = ServeConfig(folder / MEETING, host=host, cache=tmp_path / "cache", prebuild=False)
+    assert config.url() == f"http://{header}:8000/"
+    with _client(config) as client:
+        assert client.get("/", headers={"host": f"{header}:8000"}).status_code == 303
+        assert client.get("/", headers={"host": "evil.example:8000"}).status_code == 421

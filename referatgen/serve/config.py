@@ -47,9 +47,10 @@ class ServeConfig:
 
     def allowed_hosts(self) -> frozenset[str]:
         """Host headers a browser sends for this server; anything else is DNS rebinding."""
-        names = {"127.0.0.1", "localhost"}
-        if not self.loopback_only:
-            names.add(self.host)
+        # The address it listens on, as the printed URL names it (::1 in brackets), and
+        # the loopback's usual names.
+        own = self.host if ":" not in self.host else f"[{self.host}]"
+        names = {"127.0.0.1", "localhost", own.lower()}
         return frozenset(f"{name}:{self.port}" for name in names)
 
     def url(self) -> str:
