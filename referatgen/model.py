@@ -573,7 +573,8 @@ def _set_stil(builder: _Builder, meeting: Any, name: str, value: Any, where: Whe
 
 def _set_kept_position(builder: _Builder, target: Any, name: str, value: Any,
                        where: Where) -> None:
-    # A text whose position later checks need even when it is empty (kommune, sted).
+    # A value whose position later checks need even when it is empty (kommune, sted,
+    # deltog_ikke).
     setattr(target, name, value)
     setattr(target, f"{name}_where", where)
 
@@ -597,18 +598,13 @@ def _set_section(builder: _Builder, item: Any, name: str, value: Any, where: Whe
         item.sections[name] = value
 
 
-def _set_names(builder: _Builder, item: Any, name: str, value: Any, where: Where) -> None:
-    setattr(item, name, value)
-    setattr(item, f"{name}_where", where)
-
-
 _MEETING_FIELDS: dict[str, Setter] = {
     "organ": _set_organ, "stil": _set_stil, "kommune": _set_kept_position,
     "sted": _set_kept_position,
 }
 _ITEM_FIELDS: dict[str, Setter] = {
     "titel": _set_titel, "sagsnr": _set_stripped, "offentlig_titel": _set_stripped,
-    "deltog_ikke": _set_names, **{key: _set_section for key in TEXT_SECTIONS},
+    "deltog_ikke": _set_kept_position, **{key: _set_section for key in TEXT_SECTIONS},
 }
 
 

@@ -22,6 +22,16 @@ def _build(source: Path | str, out: Path, *extra: str) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
+def _built_archive(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder with one meeting, built into an archive: (the folder, the archive)."""
+    source = tmp_path / "moeder"
+    source.mkdir()
+    shutil.copyfile(EXAMPLE, source / "moede.yaml")
+    out = tmp_path / "ud"
+    assert _build(source, out)[0] == 0
+    return source, out
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 def test_a_fifo_named_like_a_meeting_is_passed_over_never_opened(tmp_path: Path) -> None:
     source = tmp_path / "moeder"
@@ -78,11 +88,7 @@ def test_a_glob_never_writes_outside_the_output_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["truncated", "missing-key", "wrong-type"])
 def test_an_edited_index_is_a_message_for_find(tmp_path: Path, damage: str) -> None:
-    source = tmp_path / "moeder"
-    source.mkdir()
-    shutil.copyfile(EXAMPLE, source / "moede.yaml")
-    out = tmp_path / "ud"
-    assert _build(source, out)[0] == 0
+    _source, out = _built_archive(tmp_path)
     index = out / "index.json"
     data = json.loads(index.read_text("utf-8"))
     if damage == "truncated":
@@ -100,11 +106,7 @@ def test_an_edited_index_is_a_message_for_find(tmp_path: Path, damage: str) -> N
 
 @pytest.mark.parametrize("damage", ["truncated", "wrong-type", "index"])
 def test_an_edited_manifest_makes_the_build_start_afresh(tmp_path: Path, damage: str) -> None:
-    source = tmp_path / "moeder"
-    source.mkdir()
-    shutil.copyfile(EXAMPLE, source / "moede.yaml")
-    out = tmp_path / "ud"
-    assert _build(source, out)[0] == 0
+    source, out = _built_archive(tmp_path)
     manifest = out / ".referatgen-manifest.json"
     data = json.loads(manifest.read_text("utf-8"))
     entry = next(iter(data["meetings"].values()))
@@ -123,14 +125,9 @@ def test_an_edited_manifest_makes_the_build_start_afresh(tmp_path: Path, damage:
     assert found.returncode == 0, found.stderr
 
 
-
 @pytest.mark.parametrize("damage", ["bad-date", "bool-number", "deep"])
 def test_more_edits_of_the_index_and_manifest(tmp_path: Path, damage: str) -> None:
-    source = tmp_path / "moeder"
-    source.mkdir()
-    shutil.copyfile(EXAMPLE, source / "moede.yaml")
-    out = tmp_path / "ud"
-    assert _build(source, out)[0] == 0
+    source, out = _built_archive(tmp_path)
     index = out / "index.json"
     data = json.loads(index.read_text("utf-8"))
     if damage == "bad-date":
