@@ -77,7 +77,6 @@ class _Checker:
         self.meeting = meeting
         self.style = style
         self.out: list[Diagnostic] = []
-        self.quote_html = True
 
     def report(self, where: Where, severity: Severity, message: str, rule: str) -> None:
         self.out.append(Diagnostic(
@@ -297,7 +296,6 @@ class _Checker:
                     "Fjern det, eller flyt oplysningen til et lukket punkt.", "cpr-number")
 
     def raw_html(self, text: Text, *, quote: bool) -> None:
-        self.quote_html = quote
         from markdown_it import MarkdownIt
 
         lines = text.markdown.split("\n")
@@ -305,7 +303,8 @@ class _Checker:
             if token.type == "html_block" and token.map:
                 snippet = token.content.strip().split("\n")[0]
                 line = lines[token.map[0]]
-                self.html_found(text, snippet, token.map[0], max(line.find(snippet[:10]), 0))
+                self.html_found(text, snippet, token.map[0], max(line.find(snippet[:10]), 0),
+                                quote=quote)
             elif token.type == "inline" and token.map and token.children:
                 # Inline tokens carry no line of their own: find each tag in the block's
                 # lines, after the previous one, so a paragraph over several lines and a
@@ -320,14 +319,15 @@ class _Checker:
                         column = lines[index].find(snippet, at_column if index == at_line else 0)
                         if column >= 0:
                             at_line, at_column = index, column + len(snippet)
-                            self.html_found(text, snippet, index, column)
+                            self.html_found(text, snippet, index, column, quote=quote)
                             break
                     else:
-                        self.html_found(text, snippet, first, 0)
+                        self.html_found(text, snippet, first, 0, quote=quote)
 
-    def html_found(self, text: Text, snippet: str, line_index: int, column_index: int) -> None:
+    def html_found(self, text: Text, snippet: str, line_index: int, column_index: int, *,
+                   quote: bool) -> None:
         # A closed item's text is not quoted: messages reach terminals, logs and summaries.
-        shown = f" ('{snippet.strip()[:40]}')" if self.quote_html else ""
+        shown = f" ('{snippet.strip()[:40]}')" if quote else ""
         self.report(text.position(line_index, column_index), "warning",
                     f"HTML{shown} vises som almindelig tekst. Brug Markdown "
                     "i stedet: **fed**, *kursiv*, lister med - og tabeller med |.",

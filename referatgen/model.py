@@ -145,6 +145,8 @@ class Meeting:
     deltagere: list[Person] = field(default_factory=list)
     afbud: list[Person] = field(default_factory=list)
     første_punkt: int = 1
+    #: Where the file states første_punkt (a body that numbers on through the year).
+    første_punkt_where: Where | None = None
     punkter: list[Item] = field(default_factory=list)
 
     @property
@@ -349,22 +351,7 @@ class _Builder(_Values):
 
     def value(self, key: Key, key_node: Scalar, node: Node) -> object:
         """A key's value read by its declared type (with `wrong-type` & co. on the way)."""
-        readers: dict[str, Callable[[], object]] = {
-            "text": lambda: self.text_value(node, key.name),
-            "markdown": lambda: self.markdown(key_node, node, key.name),
-            "boolean": lambda: self.boolean(node, key.name),
-            "integer": lambda: self.integer(node, key.name),
-            "date": lambda: self.date(node, key.name),
-            "time": lambda: self.time(node, key.name),
-            "choice": lambda: self.choice(node, key),
-            "people": lambda: self.people(node, key.name),
-            "names": lambda: self.names(node, key.name),
-            "items": lambda: self.items(node),
-            "decisions": lambda: self.decisions(key_node, node),
-            "bilag": lambda: self.bilag(node),
-            "sections": lambda: self.afsnit(node),
-        }
-        return readers[key.type]()
+        return _READERS[key.type](self, key, key_node, node)
 
     def values(self, mapping: MappingNode, declared: tuple[Key, ...],
                found: dict[str, Node]) -> dict[str, tuple[object, Where]]:
@@ -523,6 +510,26 @@ class _Builder(_Values):
             elif text is not None:
                 out.append(Afsnit(heading.strip(), text, Where(entry.line, entry.column)))
         return out
+
+
+Reader = Callable[["_Builder", Key, Scalar, Node], object]
+
+#: How each declared value type is read (the key, its own node, the value's node).
+_READERS: dict[str, Reader] = {
+    "text": lambda b, key, _k, node: b.text_value(node, key.name),
+    "markdown": lambda b, key, key_node, node: b.markdown(key_node, node, key.name),
+    "boolean": lambda b, key, _k, node: b.boolean(node, key.name),
+    "integer": lambda b, key, _k, node: b.integer(node, key.name),
+    "date": lambda b, key, _k, node: b.date(node, key.name),
+    "time": lambda b, key, _k, node: b.time(node, key.name),
+    "choice": lambda b, key, _k, node: b.choice(node, key),
+    "people": lambda b, key, _k, node: b.people(node, key.name),
+    "names": lambda b, key, _k, node: b.names(node, key.name),
+    "items": lambda b, _key, _k, node: b.items(node),
+    "decisions": lambda b, _key, key_node, node: b.decisions(key_node, node),
+    "bilag": lambda b, _key, _k, node: b.bilag(node),
+    "sections": lambda b, _key, _k, node: b.afsnit(node),
+}
 
 
 def _unknown_key_hint(name: str, allowed: tuple[str, ...],

@@ -90,7 +90,7 @@ def test_every_item_the_pdf_pages_and_the_pdf(page: Any, meeting: Path) -> None:
     # The published HTML's table of contents gets the PDF's true pages when its build
     # is done: the same the PDF's own bookmarks say.
     pdf = fetch(page, "hent-pdf")
-    pages = item_pages(pdf, [item.anchor for item in document.items])
+    pages = item_pages(pdf, document.items)
     want = [str(pages[item.anchor]) for item in document.items]
     until(page, lambda: page.execute_script(PAGES_JS) == want, f"TOC pages {want}")
     # The PDF link gives the PDF of this meeting: its first page is the front page.

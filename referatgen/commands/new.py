@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ..check import check_file
 from ..diagnostics import ExitCode, ReferatgenError
-from ..meetingfile import load
 from ..meetingfile.nodes import Format, meeting_format
 from ..model import YEARS
 
@@ -79,8 +78,7 @@ def _from_previous(previous: Path, args: argparse.Namespace, dato: dt.date | Non
               file=sys.stderr)
         return ExitCode.PROBLEMS
     old = result.meeting
-    root = load(previous).root
-    numbers_on = root is not None and "første_punkt" in root.entries
+    numbers_on = old.første_punkt_where is not None
     fmt: Format = old.source.format
     new_date = _in_range(dato if dato is not None else old.dato + DEFAULT_INTERVAL,
                          "Det nye mødes dato")

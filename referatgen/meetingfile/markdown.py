@@ -137,6 +137,8 @@ class _Structure:
         self.headings: dict[int, _Heading] = {}
         #: Lines inside fenced code: text as written, never structure.
         self.fenced: set[int] = set()
+        #: Heading lines already reported (nested in a quote, list or footnote).
+        self.nested: set[int] = set()
         tokens = parse("\n".join(lines[start:]))
         for position, token in enumerate(tokens):
             if token.type == "fence":
@@ -152,7 +154,7 @@ class _Structure:
         space or a tab before the #. Each would put what follows (a closed item, say)
         into the text of the section before it."""
         for index in range(self.start, len(self.lines)):
-            if index in self.headings or index in self.fenced:
+            if index in self.headings or index in self.fenced or index in self.nested:
                 continue
             match = _LOOKALIKE.match(self.lines[index])
             if match:
@@ -184,7 +186,7 @@ class _Structure:
                        f"En overskrift med {'#' * level} står inde i et citat, en liste eller "
                        "en fodnote, hvor den ikke starter et punkt eller afsnit. Ryk den ud "
                        "til venstre kant, eller brug ### i teksten.")
-            self.fenced.add(first)  # reported once
+            self.nested.add(first)
             return
         atx = _HEADING.match(self.lines[first])
         if markup.startswith("#") and atx is not None:

@@ -10,6 +10,7 @@ length, and Word is asked to refresh them on open.
 from __future__ import annotations
 
 import atexit
+import io
 import os
 import re
 import shutil
@@ -271,14 +272,15 @@ def measure(soffice: str, data: bytes, font_folders: tuple[Path, ...] = ()) -> L
 _PUNKT = re.compile(r"\s*Punkt\s+(-?\d+):")
 
 
-def heading_pages(pdf: Path) -> Layout:
-    """Item number -> page from the top level of the PDF's outline (the Heading 1s)."""
+def heading_pages(pdf: Path | bytes) -> Layout:
+    """Item number -> page from the top level of the PDF's outline (the Heading 1s): of
+    LibreOffice's PDF of the DOCX, or of our own PDF (serve's table of contents)."""
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve1
 
-    with pdf.open("rb") as handle:
+    with (io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf.open("rb")) as handle:
         document = PDFDocument(PDFParser(handle))
         pages = {page.pageid: number
                  for number, page in enumerate(PDFPage.create_pages(document), 1)}

@@ -8,17 +8,17 @@ The PDF's item pages are kept beside it for the preview's table of contents.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..options import BuildOptions
-from ..plan import plan
+from ..plan import PlannedItem, plan
 from ..render import render
 from ..write import write_atomic
 from .preview import Good
@@ -101,7 +101,7 @@ class Builder:
             document = plan(good.meeting, good.style, options)
         data = render(document, spec.fmt, self.options).data
         if kind == "pdf":
-            pages = item_pages(data, [item.anchor for item in document.items])
+            pages = item_pages(data, document.items)
             # The pages first: a PDF in the cache means its pages are there too.
             write_atomic(_pages_file(target), json.dumps(pages).encode("utf-8"))
         write_atomic(target, data)
@@ -114,30 +114,17 @@ def _pages_file(pdf: Path) -> Path:
     return pdf.with_suffix(".pages.json")
 
 
-def item_pages(pdf: bytes, anchors: list[str]) -> dict[str, int]:
-    """The page each item starts on, from the PDF's bookmarks (one per item, in order)."""
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
+def item_pages(pdf: bytes, items: Sequence[PlannedItem]) -> dict[str, int]:
+    """The page each item starts on, from the PDF's bookmarks; {} when any is missing."""
+    from ..render._docx_toc import MeasureError, heading_pages
 
-    from ..render._docx_toc import MeasureError, top_level_outline
-
-    document = PDFDocument(PDFParser(io.BytesIO(pdf)))
-    numbers = {page.pageid: index + 1 for index, page in enumerate(PDFPage.create_pages(document))}
-    found: list[int] = []
     try:
-        # Walked in a loop: pdfminer's get_outlines() recurses once per item.
-        entries = top_level_outline(document)
+        found = heading_pages(pdf).headings
     except MeasureError:
         return {}
-    for _title, dest, _action in entries:
-        target = resolve1(dest)
-        if isinstance(target, list) and target:
-            found.append(numbers.get(getattr(target[0], "objid", -1), 0))
-    if len(found) != len(anchors) or 0 in found:
-        return {}
-    return dict(zip(anchors, found, strict=True))
+    pages = {item.anchor: found.get(item.number, 0) for item in items}
+    return {} if 0 in pages.values() else pages
+
 
 
 def prune(cache: Path) -> None:
