@@ -232,13 +232,13 @@ class _Checker:
                                 "underoverskrift i teksten.", "heading-in-section")
                 previous_paragraph = bool(line.strip()) and not _BLOCK_START.match(line)
         if "![" in text.markdown:
-            self.images(text, lines, published=published)
+            self.images(text, published=published)
         if published:
             self.cpr_printed(text, lines)
         if "<" in text.markdown:
             self.raw_html(text, quote=published)
 
-    def images(self, text: Text, lines: list[str], *, published: bool) -> None:
+    def images(self, text: Text, *, published: bool) -> None:
         """Every image the renderer will see, found by the renderer's own parser.
 
         Titles, brackets in the alt text and reference definitions ([r]: path) hide an
@@ -253,15 +253,7 @@ class _Checker:
                  if child.type == "image"]
         for image, line_index in found:
             src = unquote(str(image.attrs.get("src", "")))
-            # Point at the destination where it is written on the line; otherwise at the
-            # image's block (a reference definition may stand elsewhere).
-            for index in range(line_index, len(lines)):
-                written = lines[index].find(src)
-                if written >= 0:
-                    where = text.position(index, written)
-                    break
-            else:
-                where = text.position(line_index, 0)
+            where = text.find(src, line_index)
             self.file_reference(src, where, "Billedet", quote=published)
             target = (self.meeting.folder / src).resolve().name
             if published and ":" not in src.split("/")[0] and target != Path(src).name:

@@ -56,6 +56,18 @@ class Text:
         column = self.body.column + column_index if self.body.column else column_index + 1
         return Where(self.body.line + line_index, column)
 
+    def find(self, written: str, line_index: int) -> Where:
+        """Where `written` stands in the text, from line `line_index` on (an image's
+        destination, found from its block's line); the block's line when it is not found
+        (a reference definition may stand elsewhere). One search for `check` and the
+        renderers, so a finding and a warning about one image point at the same place."""
+        lines = self.markdown.split("\n")
+        for index in range(line_index, len(lines)):
+            column = lines[index].find(written)
+            if column >= 0:
+                return self.position(index, column)
+        return self.position(line_index, 0)
+
     @property
     def is_dash(self) -> bool:
         """A section whose whole text is `-`: "nothing to add", printed as `-`."""
