@@ -34,8 +34,12 @@ class WordStyle:
     margins: tuple[float, float, float, float] = (2.2, 2.0, 2.2, 2.5)
     title_size: float = 16
     item_size: float = 13
-    section_size: float = 11
-    subsection_size: float = 10.5
+    #: Heading 2 to 6, each smaller than the one above (checked in `word_style`).
+    section_size: float = 12
+    subsection_size: float = 11
+    heading4_size: float = 10.5
+    heading5_size: float = 10
+    heading6_size: float = 9.5
     sagsnr_size: float = 8.5
     label_size: float = 9
     table_size: float = 9
@@ -72,6 +76,9 @@ _KEYS: dict[str, tuple[str, type]] = {
     "størrelse_punkt": ("item_size", float),
     "størrelse_afsnit": ("section_size", float),
     "størrelse_underafsnit": ("subsection_size", float),
+    "størrelse_overskrift_4": ("heading4_size", float),
+    "størrelse_overskrift_5": ("heading5_size", float),
+    "størrelse_overskrift_6": ("heading6_size", float),
     "størrelse_sagsnr": ("sagsnr_size", float),
     "størrelse_etiket": ("label_size", float),
     "størrelse_tabel": ("table_size", float),
@@ -158,7 +165,26 @@ def word_style(style: Style) -> WordStyle:
     for key in ("font", "heading_font", "mono_font"):
         name = values.get(key, getattr(WordStyle, key))
         values[key] = word_names.get(name, name)
-    return WordStyle(**values)
+    ws = WordStyle(**values)
+    _check_heading_scale(ws, where)
+    return ws
+
+
+def _check_heading_scale(ws: WordStyle, where: str) -> None:
+    """A reader tells heading levels apart by size: each level must be smaller than the
+    one above it, or a sub-heading looks like (or larger than) its section."""
+    sizes = heading_sizes(ws)
+    for level in range(2, 7):
+        if sizes[level] >= sizes[level - 1]:
+            raise StyleError(
+                f"Overskrift {level} ({sizes[level]:g} pt) skal være mindre end overskrift "
+                f"{level - 1} ({sizes[level - 1]:g} pt) i {where}: ret størrelse_* i docx:.")
+
+
+def heading_sizes(ws: WordStyle) -> dict[int, float]:
+    """Word's heading level (1 = the item's "Punkt N:") -> font size in points."""
+    return {1: ws.item_size, 2: ws.section_size, 3: ws.subsection_size,
+            4: ws.heading4_size, 5: ws.heading5_size, 6: ws.heading6_size}
 
 
 def quoteattr(value: str) -> str:
@@ -282,8 +308,7 @@ def _heading_styles(ws: WordStyle) -> tuple[_Paragraph, ...]:
     heading_run = f"{_fonts(ws.heading_font)}<w:b/><w:bCs/>{heading_colour}"
     # Run properties have a fixed order in the schema: italics before the colour.
     heading_italic = f"{_fonts(ws.heading_font)}<w:b/><w:bCs/><w:i/><w:iCs/>{heading_colour}"
-    sizes = {1: ws.item_size, 2: ws.section_size, 3: ws.subsection_size,
-             4: ws.size, 5: ws.size, 6: ws.size}
+    sizes = heading_sizes(ws)
     before = {1: 0.0, 2: 5 * MM, 3: 3 * MM, 4: 3 * MM, 5: 3 * MM, 6: 3 * MM}
     after = {1: 1 * MM, 2: 1.5 * MM, 3: 1.5 * MM, 4: 1 * MM, 5: 1 * MM, 6: 1 * MM}
     # Items start on a new page through the style, not a manual break, so a secretary
@@ -494,6 +519,7 @@ def paragraph_metrics(ws: WordStyle) -> dict[str, Metrics]:
         "Tabeloverskrift": Metrics(ws.table_size, 0, 0, natural(ws.table_size),
                                    char_width=body_width + _BOLD_EXTRA),
     }
-    for level in (4, 5, 6):
-        out[f"Heading{level}"] = heading(ws.size, 3 * mm, 1 * mm)
+    for level, size in heading_sizes(ws).items():
+        if level >= 4:
+            out[f"Heading{level}"] = heading(size, 3 * mm, 1 * mm)
     return out
