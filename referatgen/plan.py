@@ -26,7 +26,7 @@ from .dates import long_date, short_date
 from .model import Decision, Item, Meeting
 from .model import Text as Text  # re-exported: renderers type a section's text from here
 from .options import DocumentOptions, Kind
-from .styles import Group, Style
+from .styles import PAGE_BREAK, REPEATED_TITLE, Group, Style
 from .vocabulary import (
     CLOSED_BILAG,
     CLOSED_BILAG_SUFFIX,
@@ -39,7 +39,8 @@ from .vocabulary import (
     item_heading,
 )
 
-BlockKind = Literal["text", "decision", "bilag", "group", "note"]
+#: `pagebreak` and `title` are the style's layout marks (styles.LAYOUT_MARKS).
+BlockKind = Literal["text", "decision", "bilag", "group", "note", "pagebreak", "title"]
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ def _plan_item(
     title = item.titel if (intern or not item.lukket) else public_title(item, style)
     blocks: tuple[PlannedBlock, ...] = ()
     if not redacted:
-        blocks = _blocks(meeting, style, item, kind, intern)
+        blocks = _with_layout(_blocks(meeting, style, item, kind, intern), title)
     return PlannedItem(number, f"punkt-{number}", title, item.sagsnr, item.lukket, redacted,
                        blocks)
 
@@ -314,15 +315,35 @@ def _blocks(
             children = tuple(b for key in slot.keys for b in section(key))
             if children:
                 out.append(PlannedBlock("group", "gruppe", slot.heading, children=children))
+        elif slot == PAGE_BREAK:
+            out.append(PlannedBlock("pagebreak", slot))
+        elif slot == REPEATED_TITLE:
+            out.append(PlannedBlock("title", slot))
         else:
             out += section(slot)
     return tuple(out)
 
 
+def _with_layout(blocks: tuple[PlannedBlock, ...], title: str) -> tuple[PlannedBlock, ...]:
+    """The layout marks where they do something: a page break or a repeated title with
+    no text after it (an item without sections, a dagsorden's missing decision) would
+    leave an empty page or a stray line, so it goes; the title gets the printed one."""
+    out: list[PlannedBlock] = []
+    for index, block in enumerate(blocks):
+        if block.kind in ("pagebreak", "title"):
+            if all(b.kind in ("pagebreak", "title") for b in blocks[index + 1:]):
+                break
+            if block.kind == "pagebreak" and out and out[-1].kind == "pagebreak":
+                continue
+            block = PlannedBlock("title", block.key, note=title) if block.kind == "title" else block
+        out.append(block)
+    return tuple(out)
+
+
 def _decision_heading(meeting: Meeting, style: Style, decision: Decision) -> str:
     day = decision.dato or meeting.dato
-    return style.decision_heading.format(organ=decision.organ or meeting.organ,
-                                         dato=short_date(day))
+    organ = decision.organ or meeting.organ
+    return style.decision_heading.format(organ=organ, ORGAN=organ.upper(), dato=short_date(day))
 
 
 def _decision_blocks(meeting: Meeting, style: Style, item: Item) -> list[PlannedBlock]:

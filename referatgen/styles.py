@@ -32,6 +32,13 @@ class Group:
 
 Slot = str | Group
 
+#: Layout marks of `rækkefølge` that are not sections: `sideskift` starts a new page
+#: (where something follows it), `titel` prints the item's title again (as the 2014
+#: template of Høje-Taastrup did at the top of an item's text).
+PAGE_BREAK = "sideskift"
+REPEATED_TITLE = "titel"
+LAYOUT_MARKS = (PAGE_BREAK, REPEATED_TITLE)
+
 
 @dataclass(frozen=True)
 class FontFamily:
@@ -60,12 +67,13 @@ class Style:
     sagsnr_example: str | None = None
     #: Public title of a closed item; `{titel}` inserts the real title [`lukket_titel`].
     closed_title: str = "Lukket punkt"
-    #: Heading of a decision; `{organ}` and `{dato}` (DD-MM-YYYY) [`beslutning_overskrift`].
+    #: Heading of a decision; `{organ}`, `{ORGAN}` (in capitals) and `{dato}` (DD-MM-YYYY)
+    #: [`beslutning_overskrift`].
     decision_heading: str = "Beslutning"
     #: Heading of each section key [`overskrifter`].
     headings: dict[str, str] = field(default_factory=dict)
-    #: Order of the sections, with groups; `afsnit` marks where free sections go
-    #: [`rækkefølge`].
+    #: Order of the sections, with groups; `afsnit` marks where free sections go, and
+    #: `sideskift`/`titel` are layout marks (LAYOUT_MARKS) [`rækkefølge`].
     order: tuple[Slot, ...] = ()
     #: Stylesheets of the PDF and HTML, parents' first [`css`].
     css: tuple[str, ...] = ()
@@ -354,9 +362,10 @@ def _sagsnr_pattern(fields: _Fields, base: Style) -> str | None:
 def _decision_heading(fields: _Fields, base: Style) -> str:
     decision = fields.text("beslutning_overskrift", base.decision_heading) or "Beslutning"
     try:
-        decision.format(organ="", dato="")
+        decision.format(organ="", ORGAN="", dato="")
     except Exception as exc:  # any formatting error is the style's mistake
-        raise fields.fail("'beslutning_overskrift' må kun indeholde {organ} og {dato}.") from exc
+        raise fields.fail("'beslutning_overskrift' må kun indeholde {organ}, {ORGAN} "
+                          "(med store bogstaver) og {dato}.") from exc
     return decision
 
 
@@ -365,12 +374,17 @@ def _parse_order(raw: list[Any], folder: Path) -> tuple[Slot, ...]:
     placed: list[str] = []
     known = (*SECTION_KEYS, "afsnit")
     for entry in raw:
+        if entry in LAYOUT_MARKS:
+            if entry == REPEATED_TITLE and entry in slots:
+                raise StyleError(f"{folder / 'style.yaml'}: 'titel' står to gange i rækkefølge.")
+            slots.append(entry)
+            continue
         listed: list[Any] = ([entry] if isinstance(entry, str) else
                              list(entry.get("afsnit", [])) if isinstance(entry, dict) else [])
         for key in listed:
             if key not in known:
                 raise StyleError(f"{folder / 'style.yaml'}: ukendt afsnit '{key}' i rækkefølge. "
-                                 f"Kendte: {', '.join(known)}.")
+                                 f"Kendte: {', '.join((*known, *LAYOUT_MARKS))}.")
             if key in placed:
                 raise StyleError(f"{folder / 'style.yaml'}: '{key}' står to gange i rækkefølge.")
             placed.append(key)

@@ -12,7 +12,7 @@ from referatgen._api import BuildOptions, build
 from referatgen.render._docx_styles import heading_sizes, word_style
 from referatgen.styles import StyleError, resolve_style
 
-STYLES = ("standard", "htk", "kalundborg")
+STYLES = ("standard", "htk", "htk-2014", "kalundborg")
 
 #: Each heading's text names its level in the Markdown, so the test can find it on the
 #: page; the item heading ("Punkt 1: ...") is level 2 in the HTML, Heading 1 in Word.

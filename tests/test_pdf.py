@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -355,3 +356,36 @@ def test_toc_leader_stops_a_clear_gap_before_the_number(built: dict[str, Path],
         gaps.append(chars[first_digit]["x0"] - chars[last_dot]["x1"])
     assert len(gaps) >= 8  # every item of these meetings
     assert min(gaps) >= 3.0, gaps  # points: about 1 mm, two spaces of 10 pt text
+
+
+# -- pagination as the published originals ---------------------------------------------
+
+#: The page each item starts on in the published minutes, as printed in their
+#: Indholdsfortegnelse (../shared/seeds/, see README there), example -> (seed, pages).
+ORIGINAL_PAGES: dict[str, tuple[str, list[int]]] = {
+    "htk-direktionen-2014-09-30.yaml": ("002", [3, 5, 7, 10]),
+    "htk-direktionen-2018-11-13.yaml": ("001", [3, 4, 5, 7, 9, 11, 14, 16, 17, 18, 19, 20, 22]),
+    "htk-direktionen-2020-11-16.yaml": ("003", [3, 4, 5, 6, 7, 8, 9, 10, 13, 16]),
+    "htk-direktionen-2022-09-05.yaml": ("000", [3, 4, 5, 7]),
+    "kalundborg-direktionen-2022-08-29.yaml": ("004", [3, 4, 5, 7, 8, 9, 10, 11]),
+}
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.mark.parametrize("example", sorted(ORIGINAL_PAGES))
+def test_items_start_on_the_pages_of_the_original(built: dict[str, Path], example: str) -> None:
+    """Each item starts on the page the municipality's own PDF gave it, in the style the
+    example names (2014 in `htk-2014`, its year's template)."""
+    _seed, expected = ORIGINAL_PAGES[example]
+    headings = heading_pages(pages_text(built[example]))
+    assert [headings[n] for n in sorted(headings)] == expected
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seeds are not at {SEEDS}")
+@pytest.mark.parametrize("example", sorted(ORIGINAL_PAGES))
+def test_the_expected_pages_are_the_seeds_own(example: str) -> None:
+    """The page numbers above, read again from the seed's Indholdsfortegnelse."""
+    seed, expected = ORIGINAL_PAGES[example]
+    text = next(SEEDS.glob(f"{seed}_*.txt")).read_text("utf-8")
+    printed = [int(m.group(1)) for m in re.finditer(r"^.+?\.{5}\t(\d+)$", text, re.M)]
+    assert printed == expected

@@ -55,7 +55,7 @@ def test_style_path_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         ("rækkefølge: baggrund\n", "'rækkefølge' skal være en liste"),
         ("css: min.css\n", "'css' skal være en liste"),
         ("sagsnr_mønster: '[0-9'\n", "ikke et gyldigt regulært udtryk"),
-        ("beslutning_overskrift: 'Beslutning {udvalg}'\n", "kun indeholde {organ} og {dato}"),
+        ("beslutning_overskrift: 'Beslutning {udvalg}'\n", "kun indeholde {organ}, {ORGAN}"),
         ("farve: rød\n", "ukendte nøgler: farve"),
         ("extends: findes-ikke\n", "Stilen 'findes-ikke' findes ikke"),
         ("extends: ../min\n", "arver fra sig selv"),
@@ -65,7 +65,7 @@ def test_style_path_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         ("rækkefølge: [baggrund, baggrund]\n", "'baggrund' står to gange"),
         ("rækkefølge: [baggrnd]\n", "ukendt afsnit 'baggrnd'"),
         ("overskrifter: {resume: [a]}\n", "overskriften for 'resume' skal være tekst"),
-        ("beslutning_overskrift: 'B {dato.x}'\n", "kun indeholde {organ} og {dato}"),
+        ("beslutning_overskrift: 'B {dato.x}'\n", "kun indeholde {organ}, {ORGAN}"),
     ],
 )
 def test_broken_styles_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
@@ -82,3 +82,29 @@ def test_check_reports_a_broken_style_as_unknown_style(tmp_path: Path) -> None:
                        "    beslutning: Ok.\n", "utf-8")
     findings = check_file(meeting).diagnostics
     assert [(d.line, d.column, d.rule) for d in findings] == [(3, 7, "unknown-style")]
+
+
+def test_layout_marks_break_the_page_and_repeat_the_title_only_before_text(
+        tmp_path: Path) -> None:
+    """`sideskift` and `titel` in `rækkefølge` (htk-2014): the break and the repeated
+    title stand where text follows, and go where none does (no empty page, no stray
+    title): an item with sections, one with none, and a dagsorden whose decision is the
+    only section after the break."""
+    from referatgen._api import prepare
+    from referatgen.options import BuildOptions
+
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "stil: htk-2014\norgan: Direktionen\ndato: 2014-09-30\npunkter:\n"
+        "  - titel: Med tekst\n    bilag: [Et bilag]\n    baggrund: Tekst.\n"
+        "    beslutning: Godkendt.\n"
+        "  - titel: Uden tekst\n"
+        "  - titel: Kun beslutning\n    bilag: [Andet bilag]\n    beslutning: Godkendt.\n",
+        "utf-8")
+    kinds = [[b.kind for b in item.blocks] for item in prepare(path)[0].items]
+    assert kinds == [["bilag", "pagebreak", "title", "text", "decision"], [],
+                     ["bilag", "pagebreak", "title", "decision"]]
+    document, _ = prepare(path, BuildOptions.make(som="dagsorden"))
+    assert [[b.kind for b in item.blocks] for item in document.items] == [
+        ["bilag", "pagebreak", "title", "text"], [], ["bilag"]]
+    assert document.items[0].blocks[2].note == "Med tekst"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import ReferatgenError
+from ..dates import short_date
 from ..dump import IMPORTED, dump
 from ..meetingfile.nodes import FRONT_MATTER, Source
 from ..model import Afsnit, Bilag, Decision, Item, Meeting, Person, Text, Where
@@ -194,6 +195,12 @@ def _style_score(draft: MeetingDraft, style: Style, numbers: list[str]) -> float
         with_date = sum(1 for d in dated if d.dato is not None)
         wants_date = "{dato}" in style.decision_heading
         score += 0.5 if (with_date > len(dated) / 2) == wants_date else -0.5
+        # A year's template shows in how it printed the decision (htk-2014's capitals):
+        # the style that prints every decision heading exactly so wins over its parent.
+        if all(d.dato is not None and d.heading == style.decision_heading.format(
+                organ=d.organ or "", ORGAN=(d.organ or "").upper(), dato=short_date(d.dato))
+               for d in dated):
+            score += 0.25
     closed = [i.printed_title for i in draft.items if i.closed and i.printed_title]
     for printed_title in closed:
         title = re.sub(r"^lukket\s*[:\-–]\s*", "", printed_title, flags=re.I)

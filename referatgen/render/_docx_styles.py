@@ -359,6 +359,9 @@ def _body_styles(ws: WordStyle) -> tuple[_Paragraph, ...]:
         _Paragraph("Kode", "Kode", _spacing(0, 2.5 * MM, _SINGLE),
                    _fonts(ws.mono_font) + _size(9)),
         _Paragraph("Bemaerkning", "Bemærkning", "", "<w:i/><w:iCs/>"),
+        # The item's title again at the top of its text (a style's `titel` mark).
+        _Paragraph("Punkttitel", "Punkttitel", _spacing(0, 4 * MM),
+                   "<w:b/><w:bCs/>" + _size(ws.subsection_size)),
         _Paragraph("VandretLinje", "Vandret linje",
                    _borders("pBdr", "777777", ("bottom",)) + _spacing(0, 2.5 * MM)),
         _Paragraph("Billede", "Billede", _spacing(0, 2.5 * MM, _SINGLE)),
@@ -504,6 +507,7 @@ def paragraph_metrics(ws: WordStyle) -> dict[str, Metrics]:
         "Heading2": heading(ws.section_size, 5 * mm, 1.5 * mm),
         "Heading3": heading(ws.subsection_size, 3 * mm, 1.5 * mm),
         "Sagsnummer": plain(ws.sagsnr_size, 5 * mm, body_line),
+        "Punkttitel": heading(ws.subsection_size, 0, 4 * mm),
         "TOCHeading": heading(ws.item_size, 0, 5 * mm, True),
         "TOC1": plain(ws.size, 1.5 * mm, body_line),
         "ForsideEtiket": Metrics(ws.label_size, 0, 2.5 * mm, natural(ws.label_size),

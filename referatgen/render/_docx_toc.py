@@ -133,7 +133,8 @@ def estimate_pages(body: Element, ws: WordStyle) -> tuple[dict[str, int], int]:
         if tag == f"{_W}p":
             style = _style_of(child)
             m = metrics.get(style, metrics["Normal"])
-            if m.page_break and y > 0:
+            forced = child.find(f"{_W}pPr/{_W}pageBreakBefore") is not None
+            if (m.page_break or forced) and y > 0:
                 page, y = page + 1, 0.0
             for mark in child.iter(f"{_W}bookmarkStart"):
                 found[mark.get(f"{_W}name", "")] = page

@@ -118,6 +118,7 @@ class _Built:
         self.bookmarks = 0
         self.results: dict[int, Element] = {}
         self.page_counts: list[Element] = []
+        self.break_before_next = False
         self._front_page()
         self._contents()
         for item in document.items:
@@ -131,6 +132,16 @@ class _Built:
         self.footnotes.attach(part, self.word.settings.element)
 
     def add(self, element: Element) -> None:
+        if self.break_before_next and element.tag == f"{_W}p":
+            # A style's `sideskift`: the next paragraph starts the page (every block
+            # starts with a paragraph), so no empty paragraph holds a page break.
+            self.break_before_next = False
+            properties = element.find(f"{_W}pPr")
+            if properties is None:
+                properties = el("w:pPr")
+                element.insert(0, properties)
+            style = properties.find(f"{_W}pStyle")
+            properties.insert(0 if style is None else 1, el("w:pageBreakBefore"))
         self.end.addprevious(element)
 
     # -- content --------------------------------------------------------------------------
@@ -195,6 +206,10 @@ class _Built:
             self.markdown.write(block.text, self.add, min(level + 1, 6))
         elif block.kind == "note" and block.note:
             self.add(_text_paragraph(block.note, "Bemaerkning"))
+        elif block.kind == "title" and block.note:
+            self.add(_text_paragraph(block.note, "Punkttitel"))
+        elif block.kind == "pagebreak":
+            self.break_before_next = True
         elif block.kind == "bilag":
             self._bilag(block.bilag)
 
