@@ -24,8 +24,9 @@ from ..commonmark import parse, split_footnotes
 from ..diagnostics import Diagnostic
 from ..plan import Text
 from ._docx_package import Footnotes, Numbering, list_indent
-from ._docx_xml import Element, el, paragraph, run, sub, val
-from .base import image_position, warning
+from ._docx_tables import TableFonts, layout, set_size, space_before
+from ._docx_xml import Element, el, paragraph, run, sub, text_element, val
+from .base import image_position, number_runs, warning
 
 Sink = Callable[[Element], None]
 
@@ -81,6 +82,13 @@ class MarkdownWriter:
     text_height: int
     #: Bookmark names of the items, for links like [punkt 3](#punkt-3).
     anchors: dict[str, str] = field(default_factory=dict)
+    #: The faces tables are set in, their first size, and the text width of a page
+    #: turned to landscape (twips), for a table too wide for the portrait page.
+    table_fonts: TableFonts = field(default_factory=TableFonts)
+    table_size: float = 9
+    landscape_width: int = 0
+    #: Tables that get a landscape section of their own (docx.py makes the sections).
+    landscape_tables: list[Element] = field(default_factory=list)
     #: The meeting file as warnings name it.
     source_name: str = ""
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -171,6 +179,8 @@ class _Blocks:
         self.lists: list[_List] = []
         self.quote = 0
         self.last_was_table = False
+        #: Whether the runs being written are a table cell's (numbers kept whole there).
+        self.in_table = False
         #: Line of the current block in the text: inline tokens have none of their own.
         self.line = 0
 
@@ -178,6 +188,10 @@ class _Blocks:
         if element.tag.endswith("}tbl") and self.last_was_table:
             # Two tables in a row would merge into one in Word.
             self.sink(paragraph("Tabeltekst"))
+        elif self.last_was_table and not _is_heading(element):
+            # The PDF's space below a table, as space above what follows: Word has no
+            # space after a table, and an empty paragraph for spacing misleads a reader.
+            space_before(element, _TABLE_SPACE)
         self.last_was_table = element.tag.endswith("}tbl")
         self.sink(element)
 
@@ -334,8 +348,14 @@ class _Blocks:
     def table(self, tokens: list[Token]) -> Element:
         rows, header_rows = _table_cells(tokens)
         columns = max((len(r) for r in rows), default=1)
-        widths = column_widths(rows, columns, self.writer.text_width)
-        tbl = _table_element(widths, header_rows)
+        texts = [[("".join(c.content for c in children), index < header_rows)
+                  for children, _ in cells] for index, cells in enumerate(rows)]
+        writer = self.writer
+        fit = layout(texts, writer.table_fonts, writer.table_size,
+                     (writer.text_width, writer.landscape_width or writer.text_width))
+        tbl = _table_element(fit.widths, header_rows)
+        if fit.landscape and writer.landscape_width:
+            writer.landscape_tables.append(tbl)
         for row_index, cells in enumerate(rows):
             tr = sub(tbl, "w:tr")
             header = row_index < header_rows
@@ -348,10 +368,14 @@ class _Blocks:
                 children, align = cells[column] if column < len(cells) else ([], None)
                 tc = sub(tr, "w:tc")
                 tc.append(el("w:tcPr", children=[
-                    el("w:tcW", {"w:w": str(widths[column]), "w:type": "dxa"})]))
+                    el("w:tcW", {"w:w": str(fit.widths[column]), "w:type": "dxa"})]))
                 props = [val("w:jc", align)] if align else []
                 p = paragraph("Tabeloverskrift" if header else "Tabeltekst", props)
+                self.in_table = True
                 self.inline(children, p)
+                self.in_table = False
+                if fit.size != writer.table_size:
+                    set_size(p, fit.size)
                 tc.append(p)
         return tbl
 
@@ -402,7 +426,14 @@ class _Inline:
         self.containers[-1].append(element)
 
     def text(self, token: Token) -> None:
-        self.append(run(token.content, self.fmt.props(self.link_style[-1])))
+        style = self.link_style[-1]
+        if not self.blocks.in_table:
+            self.append(run(token.content, self.fmt.props(style)))
+            return
+        # Each run its own properties: an element has one parent.
+        for piece, number in number_runs(token.content):
+            props = self.fmt.props(style)
+            self.append(_unbreakable(piece, props) if number else run(piece, props))
 
     def softbreak(self, token: Token) -> None:
         self.append(run(" ", self.fmt.props(self.link_style[-1])))
@@ -498,34 +529,22 @@ def _table_element(widths: list[int], header_rows: int) -> Element:
     return tbl
 
 
-def _twips(characters: int) -> int:
-    # About one character of 9 pt text in twips, plus the cell's padding.
-    return characters * 95 + 180
+#: Space below a table in twips: the PDF's 3 mm (`div.table` in style.css).
+_TABLE_SPACE = 170
 
 
-def column_widths(rows: list[list[Cell]], columns: int, available: int) -> list[int]:
-    """Widths in twips, as a browser lays out an automatic table.
+def _is_heading(element: Element) -> bool:
+    style = element.find(f"{{{_W}}}pPr/{{{_W}}}pStyle")
+    return style is not None and str(style.get(f"{{{_W}}}val", "")).startswith("Heading")
 
-    Each column gets at least its longest word and at most its longest text; what
-    the page has left over goes to the columns that would otherwise wrap, in
-    proportion to how much they would wrap.
-    """
-    longest = [2] * columns
-    widest_word = [2] * columns
-    for cells in rows:
-        for column, (children, _align) in enumerate(cells[:columns]):
-            text = "".join(c.content for c in children)
-            longest[column] = max(longest[column], len(text))
-            words = [len(w) for w in text.split()]
-            widest_word[column] = max([widest_word[column], *words])
-    natural = [_twips(n) for n in longest]
-    minimum = [_twips(n) for n in widest_word]
-    if sum(natural) <= available:
-        return natural
-    if sum(minimum) >= available:
-        return [max(1, w * available // sum(minimum)) for w in minimum]
-    spare = available - sum(minimum)
-    wants = [n - m for n, m in zip(natural, minimum, strict=True)]
-    widths = [m + w * spare // sum(wants) for m, w in zip(minimum, wants, strict=True)]
-    widths[widths.index(max(widths))] += available - sum(widths)
-    return widths
+
+def _unbreakable(text: str, props: list[Element]) -> Element:
+    """A number Word keeps on one line: its hyphens no-break hyphens, its space (after a
+    sign) a no-break space."""
+    r = run("", props)
+    for index, part in enumerate(text.replace(" ", "\u00a0").split("-")):
+        if index:
+            r.append(el("w:noBreakHyphen"))
+        if part:
+            r.append(text_element(part))
+    return r

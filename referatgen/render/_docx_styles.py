@@ -62,6 +62,11 @@ class WordStyle:
         return PAGE_WIDTH - round(self.margins[1] * CM) - round(self.margins[3] * CM)
 
     @property
+    def landscape_width(self) -> int:
+        """Text width of a page turned to landscape (the same margins), for a wide table."""
+        return PAGE_HEIGHT - round(self.margins[1] * CM) - round(self.margins[3] * CM)
+
+    @property
     def text_height(self) -> int:
         return PAGE_HEIGHT - round(self.margins[0] * CM) - round(self.margins[2] * CM)
 

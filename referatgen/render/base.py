@@ -6,6 +6,7 @@ importing their own package's face: no cycle between the registry and the render
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -34,3 +35,28 @@ def image_position(text: Text, line_index: int, src: str) -> tuple[int, int]:
     """Where an image's destination is written: the check's own search (`Text.find`)."""
     where = text.find(unquote(src), line_index)
     return where.line, where.column
+
+
+#: A run a table cell must keep on one line: a word with a digit in it ("1.034.712,5",
+#: "16-11-2020", "dec-19", "12,7 %"), with a sign and its space before it ("- 1,0").
+#: Line breaking would allow a break after a hyphen or the sign's space; in a narrow
+#: column that splits a number, which a reader then misreads.
+_NUMBER = re.compile(r"(?<!\S)(?:[-+−–] )?[^\s\d]{0,12}\d\S*(?: ?%)?")
+#: Longer runs are not numbers (a link, a file name): they may break as words do.
+_NUMBER_MAX = 24
+
+
+def number_runs(text: str) -> list[tuple[str, bool]]:
+    """The text in pieces, each with whether it is a number to keep on one line."""
+    pieces: list[tuple[str, bool]] = []
+    start = 0
+    for match in _NUMBER.finditer(text):
+        if len(match.group()) > _NUMBER_MAX:
+            continue
+        if match.start() > start:
+            pieces.append((text[start:match.start()], False))
+        pieces.append((match.group(), True))
+        start = match.end()
+    if start < len(text):
+        pieces.append((text[start:], False))
+    return pieces

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,8 @@ from ..plan import Document, PlannedBilag, PlannedBlock, PlannedItem
 from ..vocabulary import INTERNAL_MARK
 from ._docx_markdown import MarkdownWriter
 from ._docx_package import Footnotes, Numbering, base_package, rezip, set_update_fields
-from ._docx_styles import CM, WordStyle, word_style
+from ._docx_styles import CM, WordStyle, paragraph_metrics, word_style
+from ._docx_tables import TableFonts, landscape_sections
 from ._docx_toc import (
     MeasureError,
     bookmark_name,
@@ -37,7 +39,7 @@ from ._docx_toc import (
     toc,
 )
 from ._docx_xml import Element, el, field, paragraph, run, sub, val
-from ._fonts import font_folders
+from ._fonts import face, font_folders
 from .base import Rendered, warning
 
 if TYPE_CHECKING:
@@ -114,6 +116,8 @@ class _Built:
             text_width=self.ws.text_width, text_height=self.ws.text_height,
             anchors={item.anchor: bookmark_name(item.number) for item in document.items},
             source_name=document.source_name,
+            table_fonts=_table_fonts(document, self.ws), table_size=self.ws.table_size,
+            landscape_width=self.ws.landscape_width,
         )
         self.bookmarks = 0
         self.results: dict[int, Element] = {}
@@ -129,6 +133,7 @@ class _Built:
             self.add(paragraph(None))
         self._header_footer()
         self._properties()
+        landscape_sections(self.markdown.landscape_tables, self.end)
         self.footnotes.attach(part, self.word.settings.element)
 
     def add(self, element: Element) -> None:
@@ -327,6 +332,18 @@ class _Built:
         buffer = io.BytesIO()
         self.word.save(buffer)
         return rezip(buffer.getvalue(), self.when)
+
+
+def _table_fonts(document: Document, ws: WordStyle) -> TableFonts:
+    """The shipped faces of the font Word sets tables in, to measure their words."""
+    # Renderers never print: fontTools finds the shipped fonts' creation dates "very low".
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    family = next((f for f in document.style.fonts if ws.font in (f.word, f.name)), None)
+    upright = {face(path)[0]: path for path in family.files
+               if not face(path)[1]} if family else {}
+    # A font the style does not ship: the average width, with room for wide letters.
+    average = paragraph_metrics(ws)["Tabeltekst"].char_width * 1.15
+    return TableFonts(upright.get(400), upright.get(700), average)
 
 
 def _text_paragraph(text: str, style: str) -> Element:

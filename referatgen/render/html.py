@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -26,7 +26,7 @@ from ..commonmark import parse, parser, split_footnotes
 from ..diagnostics import Diagnostic
 from ..plan import Document, PlannedBlock, Text
 from ..vocabulary import INTERNAL_MARK
-from .base import Rendered, image_position, warning
+from .base import Rendered, image_position, number_runs, warning
 
 Mode = Literal["print", "screen"]
 
@@ -71,12 +71,26 @@ class _Rules(RendererHTML):
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                    env: EnvType) -> str:
         _scope_headers(tokens, idx)
-        # A wrapper lets a wide table scroll on a phone instead of widening the page.
-        return '<div class="table"><table>\n'
+        self.owner.tables += 1
+        self.owner.in_table = True
+        # A wrapper lets a wide table scroll on a phone instead of widening the page; in
+        # print it carries how the table is made to fit the page (pdf.py decides).
+        fit = self.owner.table_fit.get(self.owner.tables - 1, "")
+        return f'<div class="{" ".join(("table", fit)).strip()}"><table>\n'
 
     def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                     env: EnvType) -> str:
+        self.owner.in_table = False
         return "</table></div>\n"
+
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+             env: EnvType) -> str:
+        content = tokens[idx].content
+        if not self.owner.in_table:
+            return _escape(content)
+        # A number in a cell stays on one line, however narrow its column.
+        return "".join(f'<span class="tal">{_escape(piece)}</span>' if number else _escape(piece)
+                       for piece, number in number_runs(content))
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
               env: EnvType) -> str:
@@ -131,9 +145,14 @@ def _row_headers(body: Sequence[Token]) -> None:
 class _MarkdownRenderer:
     """Renders the Markdown texts of one document in one mode; collects the warnings."""
 
-    def __init__(self, document: Document, mode: Mode) -> None:
+    def __init__(self, document: Document, mode: Mode,
+                 table_fit: Mapping[int, str] | None = None) -> None:
         self.document = document
         self.mode = mode
+        #: Classes of the tables that must shrink or turn to fit, by their order.
+        self.table_fit = table_fit or {}
+        self.tables = 0
+        self.in_table = False
         self.roots = document.allowed_roots
         self.counter = 0
         self.base_level = 3
@@ -237,10 +256,14 @@ def render_html(document: Document, mode: Mode = "print", stylesheets: Sequence[
     return html_with_warnings(document, mode, stylesheets)[0]
 
 
-def html_with_warnings(document: Document, mode: Mode = "print",
-                       stylesheets: Sequence[str] = ()) -> tuple[str, list[Diagnostic]]:
-    """The document as HTML, and the warnings about what it could not show."""
-    markdown = _MarkdownRenderer(document, mode)
+def html_with_warnings(document: Document, mode: Mode = "print", stylesheets: Sequence[str] = (),
+                       table_fit: Mapping[int, str] | None = None,
+                       ) -> tuple[str, list[Diagnostic]]:
+    """The document as HTML, and the warnings about what it could not show.
+
+    `table_fit` gives classes to the Markdown tables by their order in the document
+    (0 first): how the PDF makes a table that is too wide fit the page."""
+    markdown = _MarkdownRenderer(document, mode, table_fit)
 
     def body(block: PlannedBlock, level: int) -> Markup:
         assert block.text is not None

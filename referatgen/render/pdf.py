@@ -24,7 +24,7 @@ from urllib.request import url2pathname
 from ..diagnostics import Diagnostic, ReferatgenError
 from ..plan import Document
 from ..vocabulary import INTERNAL_MARK
-from . import _fonts
+from . import _fonts, _table_fit
 from .base import Rendered, warning
 from .html import html_with_warnings, inside, stylesheet_paths
 from .pdf_tags import make_accessible
@@ -151,7 +151,10 @@ def _fonts_for(document: Document, html: str) -> tuple[Any, list[Any], list[Diag
 
 def render_document(document: Document) -> tuple[weasyprint.Document, Any, list[Diagnostic]]:
     """Lay out the document; returns WeasyPrint's document, the fetcher used and the
-    warnings so far (images left out, a missing font or character)."""
+    warnings so far (images left out, a missing font or character).
+
+    A table wider than the text block is laid out again with the class that makes it
+    fit (`_table_fit`); a document without one is laid out once."""
     weasyprint = engine()
     # Renderers never print: WeasyPrint's and fontTools' notes go nowhere (fontTools finds
     # the shipped fonts' creation dates "very low").
@@ -163,11 +166,23 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any, list[
     stylesheets = sheets + [
         weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=config)
         for path in stylesheet_paths(document)]
-    html_doc = weasyprint.HTML(string=html, base_url=document.folder.as_uri() + "/",
-                               url_fetcher=fetcher)
-    # Presentational hints carry <ol start>: a list that resumes at 3 must print "3.".
-    rendered = html_doc.render(stylesheets=stylesheets, pdf_tags=True, presentational_hints=True,
-                               font_config=config)
+
+    def layout(html: str) -> Any:
+        html_doc = weasyprint.HTML(string=html, base_url=document.folder.as_uri() + "/",
+                                   url_fetcher=fetcher)
+        # Presentational hints carry <ol start>: a list that resumes at 3 must print "3.".
+        return html_doc.render(stylesheets=stylesheets, pdf_tags=True,
+                               presentational_hints=True, font_config=config)
+
+    rendered = layout(html)
+    steps: dict[int, int] = {}
+    for _ in _table_fit.STEPS:
+        wanted = _table_fit.next_steps(rendered.pages, steps)
+        if wanted == steps:
+            break
+        steps = wanted
+        html, _ = html_with_warnings(document, "print", table_fit=_table_fit.classes(steps))
+        rendered = layout(html)
     return rendered, fetcher, warnings + font_warnings
 
 

@@ -1,0 +1,91 @@
+"""Tables that always fit the PDF's page: which class each too-wide table gets.
+
+WeasyPrint lays a table out at least as wide as its longest words; wider than the text
+block, it runs off the paper and its last columns are lost. After a layout, each table
+wider than the text block gets the next step that should fit it: smaller type (8, then
+7 pt), then a landscape page of its own at the largest of 9, 8 and 7 pt that fits there,
+and as a last resort words broken anywhere. The step is estimated from the table's
+measured width (its words scale with the type, padding and borders do not) and checked
+by the next layout. A document without a too-wide table is laid out once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+#: The classes of the steps, in the order tried (styles/standard/style.css draws them),
+#: each with its type size and whether it turns the page.
+STEPS: tuple[tuple[str, float, bool], ...] = (
+    ("", 9, False),
+    ("tabel-8pt", 8, False),
+    ("tabel-7pt", 7, False),
+    ("tabel-tvaers", 9, True),
+    ("tabel-tvaers tabel-8pt", 8, True),
+    ("tabel-tvaers tabel-7pt", 7, True),
+    ("tabel-tvaers tabel-7pt tabel-bryd", 7, True),
+)
+#: Room left for the estimate's error, in CSS px: a step that fits only by less is skipped.
+_SLACK = 2.0
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """One laid-out table: its width, its words' share of it, and the room on its page."""
+
+    width: float
+    words: float
+    portrait: float
+    landscape: float
+
+
+def classes(steps: dict[int, int]) -> dict[int, str]:
+    """The HTML classes of the tables that do not take the first step."""
+    return {table: STEPS[step][0] for table, step in steps.items() if step}
+
+
+def next_steps(pages: list[Any], steps: dict[int, int]) -> dict[int, int]:
+    """Each table's step for the next layout: unchanged where it fits (equal to `steps`
+    when all fit), else the first later step estimated to fit."""
+    wanted = dict(steps)
+    for table, measured in _too_wide(pages).items():
+        current = steps.get(table, 0)
+        later = range(current + 1, len(STEPS))
+        wanted[table] = next((s for s in later if _fits(measured, current, s)), len(STEPS) - 1)
+    return {table: step for table, step in wanted.items() if step}
+
+
+def _fits(measured: _Measured, current: int, step: int) -> bool:
+    _, size, landscape = STEPS[step]
+    scale = size / STEPS[current][1]
+    width = measured.width - measured.words + measured.words * scale
+    room = measured.landscape if landscape else measured.portrait
+    return width + _SLACK <= room
+
+
+def _too_wide(pages: list[Any]) -> dict[int, _Measured]:
+    """The Markdown tables (by order in the document) wider than the text block."""
+    order: dict[int, int] = {}
+    found: dict[int, _Measured] = {}
+    for page in pages:
+        box = page._page_box
+        for table in _tables(box):
+            index = order.setdefault(id(table.element), len(order))
+            offset = table.position_x - box.content_box_x()
+            width = table.margin_width()
+            if offset + width > box.width + 0.5:
+                words = sum(table.column_widths)
+                margins = box.margin_width() - box.width
+                short, long = sorted((box.margin_width(), box.margin_height()))
+                found[index] = _Measured(width, words, short - margins - offset,
+                                         long - margins - offset)
+    return found
+
+
+def _tables(box: Any) -> Iterator[Any]:
+    if type(box).__name__ == "TableBox":
+        yield box
+        return
+    for child in getattr(box, "children", ()):
+        yield from _tables(child)
