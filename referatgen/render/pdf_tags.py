@@ -18,7 +18,12 @@ emit, and what this module therefore rewrites, each a Matterhorn failure conditi
 - header cells carry no `Scope`: a `TH` in `THead` gets `Column`, another `Row`
   (checkpoint 15);
 - the XMP claims PDF/A-3 only: `pdfuaid:part` is added, with the PDF/A extension schema
-  that PDF/A requires for a property outside its predefined schemas (checkpoint 06).
+  that PDF/A requires for a property outside its predefined schemas (checkpoint 06);
+- a list's bullets and numbers (outside `::marker`s, absolutely positioned boxes) are
+  painted after all the in-flow text, so the content stream, what text extraction and
+  indexers read, differs from the tree: each marker's self-contained `q ... Q` group
+  moves before the content that follows it in the tree, carrying the graphics state it
+  was painted in, so every page is painted in tree order and looks the same (checkpoint 09).
 
 The file is saved with its /ID, its Info dictionary (Producer included) and its XMP kept
 as they are but for the changes above, and without a timestamp: same input, same bytes.
