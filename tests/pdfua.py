@@ -130,7 +130,9 @@ def _structure_order(pdf: pikepdf.Pdf) -> dict[int, list[tuple[int, str]]]:
 def _painted_order(page: pikepdf.Page) -> list[int]:
     """The MCIDs of a page's marked content in the order its content stream paints it."""
     painted = []
-    for operands, operator in pikepdf.parse_content_stream(page, "BDC"):
+    for instruction in pikepdf.parse_content_stream(page, "BDC"):
+        operands = instruction.operands if isinstance(
+            instruction, pikepdf.ContentStreamInstruction) else []
         properties = operands[1] if len(operands) > 1 else None
         if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
             painted.append(int(properties.MCID))

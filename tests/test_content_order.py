@@ -10,6 +10,7 @@ WeasyPrint paints list markers after the items' text.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,8 +20,9 @@ from . import pdfua
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".yaml", ".md"))
-VERSIONS = {"intern": {"intern": True}, "dagsorden": {"som": "dagsorden"},
-            "intern-dagsorden": {"intern": True, "som": "dagsorden"}}
+VERSIONS: dict[str, dict[str, Any]] = {
+    "intern": {"intern": True}, "dagsorden": {"som": "dagsorden"},
+    "intern-dagsorden": {"intern": True, "som": "dagsorden"}}
 
 
 @pytest.mark.parametrize("version", VERSIONS)
