@@ -388,8 +388,9 @@ _DEFAULT: State = {
     b"i": (b"0 i",), b"ri": (b"/RelativeColorimetric ri",)}
 _GEOMETRY = frozenset({b"cm", b"W", b"W*"})
 _MCID = re.compile(rb"<<\s*/MCID\s+(\d+)\s*>>")
-#: A line's last token when it is an operator (not a name, number, string or dictionary).
-_OPERATOR = re.compile(rb"(?:^|[\s\]>)])([A-Za-z'\"][A-Za-z0-9*'\"]*)$")
+#: A line that ends in an operator (not a name, number, string or dictionary); the lines
+#: before it that do not are its operands.
+_OPERATOR = re.compile(rb"^(?:.*[ \t\r\]>)])?([A-Za-z'\"][A-Za-z0-9*'\"]*)[ \t\r]*$", re.M)
 
 
 def _set_state(state: State, name: bytes, op: bytes) -> None:
@@ -426,13 +427,12 @@ class _Stream:
     @classmethod
     def read(cls, data: bytes) -> _Stream:
         stream = cls()
-        for line in data.split(b"\n"):
-            stream.tail.append(line)
-            match = _OPERATOR.search(line.rstrip())
-            if match:
-                stream.ops.append(b"\n".join(stream.tail))
-                stream.names.append(match.group(1))
-                stream.tail = []
+        start = 0
+        for match in _OPERATOR.finditer(data):
+            stream.ops.append(data[start:match.end()])
+            stream.names.append(match.group(1))
+            start = match.end() + 1
+        stream.tail = [data[start:]] if start <= len(data) else []
         stream.scan()
         return stream
 
@@ -491,7 +491,7 @@ class _Stream:
                 out += [self.ops[start], *restore, *self.ops[start + 1:end + 1]]
             if index < len(self.ops) and index not in moved:
                 out.append(self.ops[index])
-        return b"\n".join([*out, *([b"\n".join(self.tail)] if self.tail else [])])
+        return b"\n".join([*out, *self.tail])
 
 
 def _restore(origin: State, here: State) -> list[bytes] | None:
