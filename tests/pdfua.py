@@ -104,29 +104,59 @@ def artifacts(path: Path) -> list[str]:
     return problems
 
 
-def _page_structure_order(pdf: pikepdf.Pdf, page_index: int) -> list[int]:
-    page = pdf.pages[page_index].obj.objgen
-    order: list[int] = []
-    for element, _ in elements(pdf):
-        for kid in _kids(element):
-            if isinstance(kid, int) and element.get("/Pg") is not None \
-                    and element.Pg.objgen == page:
-                order.append(kid)
+def _structure_order(pdf: pikepdf.Pdf) -> dict[int, list[tuple[int, str]]]:
+    """Page index -> (MCID, the roles of the elements holding it, innermost three) in the
+    order of the structure tree, depth first, kids in order (artifacts are not in it)."""
+    page_of = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    order: dict[int, list[tuple[int, str]]] = {}
+    stack: list[tuple[Any, str, int]] = [(kid, "", -1) for kid in
+                                         reversed(_kids(pdf.Root.StructTreeRoot))]
+    while stack:
+        kid, roles, page = stack.pop()
+        if isinstance(kid, int):
+            order.setdefault(page, []).append((kid, roles))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            own = kid.get("/Pg")
+            order.setdefault(page_of[own.objgen] if own is not None else page, []).append(
+                (int(kid.MCID), roles))
+        elif _is_element(kid):
+            own = kid.get("/Pg")
+            page = page_of[own.objgen] if own is not None else page
+            inside = "/".join([*roles.split("/")[-2:], _role(kid)[1:]]).lstrip("/")
+            stack.extend((inner, inside, page) for inner in reversed(_kids(kid)))
     return order
 
 
-def toc_content_order(path: Path) -> list[str]:
-    """[09] The TOC page paints its tagged content in the order of the structure tree."""
-    pages = _tagged_text(path)
-    toc = next(i for i, chars in enumerate(pages)
-               if "Indholdsfortegnelse" in "".join(t for _, t in chars))
-    painted = list(dict.fromkeys(mcid for mcid, _ in pages[toc]))
+def _painted_order(page: pikepdf.Page) -> list[int]:
+    """The MCIDs of a page's marked content in the order its content stream paints it."""
+    painted = []
+    for instruction in pikepdf.parse_content_stream(page, "BDC"):
+        operands = instruction.operands if isinstance(
+            instruction, pikepdf.ContentStreamInstruction) else []
+        properties = operands[1] if len(operands) > 1 else None
+        if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+            painted.append(int(properties.MCID))
+    return painted
+
+
+def content_order(path: Path) -> list[str]:
+    """[09] Every page paints its tagged content in the order of the structure tree: the
+    order text extraction, copy-paste and indexers read it in."""
+    problems = []
     with pikepdf.open(path) as pdf:
-        tree = [m for m in _page_structure_order(pdf, toc) if m in set(painted)]
-    if painted != tree:
-        first = next(i for i, (a, b) in enumerate(zip(painted, tree, strict=False)) if a != b)
-        return [f"page {toc + 1}: content order differs from the tree at sequence {first}"]
-    return []
+        tree = _structure_order(pdf)
+        for index, page in enumerate(pdf.pages):
+            painted = list(dict.fromkeys(_painted_order(page)))
+            roles = dict(reversed(tree.get(index, [])))
+            order = list(dict.fromkeys(mcid for mcid, _ in tree.get(index, [])))
+            if painted != order:
+                at = next((i for i, (a, b) in enumerate(zip(painted, order, strict=False))
+                           if a != b), min(len(painted), len(order)))
+                problems.append(
+                    f"page {index + 1}: content order differs from the tree at {at}: painted "
+                    f"{[(m, roles.get(m, '-')) for m in painted[at:at + 2]]}, tree "
+                    f"{[(m, roles[m]) for m in order[at:at + 2]]}")
+    return problems
 
 
 def table_headers(pdf: pikepdf.Pdf) -> list[str]:
@@ -175,7 +205,7 @@ STRUCTURE: dict[str, Callable[[pikepdf.Pdf], list[str]]] = {
     "identification": identification, "figures": figures,
 }
 TEXT: dict[str, Callable[[Path], list[str]]] = {
-    "artifacts": artifacts, "toc_content_order": toc_content_order,
+    "artifacts": artifacts, "content_order": content_order,
 }
 
 

@@ -18,7 +18,12 @@ emit, and what this module therefore rewrites, each a Matterhorn failure conditi
 - header cells carry no `Scope`: a `TH` in `THead` gets `Column`, another `Row`
   (checkpoint 15);
 - the XMP claims PDF/A-3 only: `pdfuaid:part` is added, with the PDF/A extension schema
-  that PDF/A requires for a property outside its predefined schemas (checkpoint 06).
+  that PDF/A requires for a property outside its predefined schemas (checkpoint 06);
+- a list's bullets and numbers (outside `::marker`s, absolutely positioned boxes) are
+  painted after all the in-flow text, so the content stream, what text extraction and
+  indexers read, differs from the tree: each marker's self-contained `q ... Q` group
+  moves before the content that follows it in the tree, carrying the graphics state it
+  was painted in, so every page is painted in tree order and looks the same (checkpoint 09).
 
 The file is saved with its /ID, its Info dictionary (Producer included) and its XMP kept
 as they are but for the changes above, and without a timestamp: same input, same bytes.
@@ -309,15 +314,32 @@ def _table_scopes(elements: list[Dictionary]) -> None:
 _MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
+def _tree_order(tree: _Tree) -> dict[int, list[int]]:
+    """Page index -> its MCIDs in the order of the structure tree (depth first), after
+    the repairs. Iterative, like `_index`."""
+    order: dict[int, list[int]] = {}
+    stack: list[tuple[Any, int]] = [(tree.document(), -1)]
+    while stack:
+        kid, page = stack.pop()
+        if isinstance(kid, int):
+            order.setdefault(page, []).append(kid)
+        elif _is_element(kid):
+            own = kid.get("/Pg")
+            page = tree.page_of.get(own.objgen, page) if own is not None else page
+            stack.extend((inner, page) for inner in reversed(_kids(kid)))
+    return order
+
+
 def _rewrite_content(tree: _Tree) -> None:
     """The chosen marked-content sequences become artifacts, in place in each page; their
-    MCIDs leave the parent tree."""
+    MCIDs leave the parent tree. The rest is painted in the order of the tree."""
     by_page: dict[int, dict[int, Name]] = {}
     for (page, mcid), kind in tree.artifacts.items():
         by_page.setdefault(page, {})[mcid] = kind
-    for page_index, kinds in sorted(by_page.items()):
-        page_object = tree.pdf.pages[page_index].obj
-        contents = page_object.Contents
+    order = _tree_order(tree)
+    for page_index, page_object in enumerate(tree.pdf.pages):
+        kinds = by_page.get(page_index, {})
+        contents = page_object.obj.Contents
         data = (contents.read_bytes() if isinstance(contents, pikepdf.Stream)
                 else b"".join(part.read_bytes() for part in contents))
 
@@ -327,15 +349,204 @@ def _rewrite_content(tree: _Tree) -> None:
                 return match.group(0)
             return b"/Artifact << /Type " + str(kind).encode("ascii") + b" >> BDC"
 
-        stream = tree.pdf.make_stream(b"")
-        stream.write(zlib.compress(_MARKED.sub(artifact, data), 6),
-                     filter=Name("/FlateDecode"))
-        page_object.Contents = stream
+        rewritten = _in_tree_order(_MARKED.sub(artifact, data) if kinds else data,
+                                   order.get(page_index, []))
+        if rewritten is not data:
+            stream = tree.pdf.make_stream(b"")
+            stream.write(zlib.compress(rewritten, 6), filter=Name("/FlateDecode"))
+            page_object.obj.Contents = stream
         parents = tree.page_parents.get(page_index)
         if parents is not None:
             for mcid in kinds:
                 if mcid < len(parents):
                     parents[mcid] = None
+
+
+# Content order. WeasyPrint paints a list's outside markers (`Lbl`) as absolutely
+# positioned boxes: after all the in-flow text of their stacking context, so a page reads
+# "text, text, 1., 2." to text extraction, copy-paste and indexers. Each marker is a
+# self-contained group, `q q BDC ... EMC Q Q`; it moves to just before the marked content
+# that follows it in the structure tree, taking the graphics state it was painted in
+# (colours, ExtGState, text state) along, and only between places under the same
+# transformation and clip, so the page looks the same.
+
+State = dict[bytes, tuple[bytes, ...]]
+#: Where moved groups land: operator index -> (first, last operator, state to restore).
+Moves = dict[int, list[tuple[int, int, list[bytes]]]]
+
+#: The colour operators by the state they set; `+` marks a colour in the current space.
+_COLOUR = {b"rg": b"fill", b"g": b"fill", b"k": b"fill", b"cs": b"fill", b"sc": b"fill+",
+           b"scn": b"fill+", b"RG": b"stroke", b"G": b"stroke", b"K": b"stroke",
+           b"CS": b"stroke", b"SC": b"stroke+", b"SCN": b"stroke+"}
+_KEPT = frozenset({b"gs", b"Tc", b"Tw", b"Tz", b"TL", b"Tf", b"Tr", b"Ts", b"w", b"J", b"j",
+                   b"M", b"d", b"ri", b"i"})
+#: A state's value before anything set it, where the PDF defines one.
+_DEFAULT: State = {
+    b"fill": (b"0 g",), b"stroke": (b"0 G",), b"Tc": (b"0 Tc",), b"Tw": (b"0 Tw",),
+    b"Tz": (b"100 Tz",), b"TL": (b"0 TL",), b"Tr": (b"0 Tr",), b"Ts": (b"0 Ts",),
+    b"w": (b"1 w",), b"J": (b"0 J",), b"j": (b"0 j",), b"M": (b"10 M",), b"d": (b"[] 0 d",),
+    b"i": (b"0 i",), b"ri": (b"/RelativeColorimetric ri",)}
+_GEOMETRY = frozenset({b"cm", b"W", b"W*"})
+_MCID = re.compile(rb"<<\s*/MCID\s+(\d+)\s*>>")
+#: A line that ends in an operator (not a name, number, string or dictionary); the lines
+#: before it that do not are its operands.
+_OPERATOR = re.compile(rb"^(?:.*[ \t\r\]>)])?([A-Za-z'\"][A-Za-z0-9*'\"]*)[ \t\r]*$", re.M)
+
+
+def _set_state(state: State, name: bytes, op: bytes) -> None:
+    slot = _COLOUR.get(name)
+    if slot is None:
+        if name in _KEPT:
+            state[name] = (op,)
+    elif slot.endswith(b"+"):  # the op that chose the colour space stays with it
+        state[slot[:-1]] = (*state.get(slot[:-1], ())[:1], op)
+    else:
+        state[slot] = (op,)
+
+
+@dataclass
+class _Stream:
+    """One page's operators (WeasyPrint writes one a line, its operands on the lines
+    before it), with what a move needs to know about each place between them."""
+
+    ops: list[bytes] = field(default_factory=list)
+    names: list[bytes] = field(default_factory=list)
+    tail: list[bytes] = field(default_factory=list)
+    #: Before each operator (and after the last): the open q's and the innermost one's
+    #: cm and clip count. Places with the same value share transformation and clip.
+    places: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
+    #: The graphics state where a group may start or land: before each q, BDC and the
+    #: operator after an EMC.
+    states: dict[int, State] = field(default_factory=dict)
+    #: MCID -> the indices of its BDC and EMC, in the order they are painted.
+    marked: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: A q's index -> its Q's; before each operator, how many BDC and BMC came before.
+    closing: dict[int, int] = field(default_factory=dict)
+    marks: list[int] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, data: bytes) -> _Stream:
+        stream = cls()
+        start = 0
+        for match in _OPERATOR.finditer(data):
+            stream.ops.append(data[start:match.end()])
+            stream.names.append(match.group(1))
+            start = match.end() + 1
+        stream.tail = [data[start:]] if start <= len(data) else []
+        stream.scan()
+        return stream
+
+    def scan(self) -> None:
+        frames: list[tuple[int, int, State]] = [(-1, 0, {})]  # (q index, cm count, state)
+        marks: list[tuple[int, int]] = []  # open marked content: (MCID or -1, BDC index)
+        for index, name in enumerate([*self.names, b""]):
+            q, geometry, state = frames[-1]
+            self.places.append((tuple(frame[0] for frame in frames), geometry))
+            self.marks.append(len(self.marks) and self.marks[-1]
+                              + (self.names[index - 1] in (b"BDC", b"BMC")))
+            if name in (b"q", b"BDC", b"") or (index and self.names[index - 1] == b"EMC"):
+                self.states[index] = dict(state)
+            if not name:  # the place after the last operator
+                break
+            if name == b"q":
+                frames.append((index, 0, dict(state)))
+            elif name == b"Q" and len(frames) > 1:
+                self.closing[frames.pop()[0]] = index
+            elif name in _GEOMETRY:
+                frames[-1] = (q, geometry + 1, state)
+            elif name in (b"BDC", b"BMC"):
+                found = _MCID.search(self.ops[index]) if name == b"BDC" else None
+                marks.append((int(found.group(1)) if found else -1, index))
+            elif name == b"EMC" and marks:
+                mcid, start = marks.pop()
+                if mcid >= 0 and not marks:
+                    self.marked.setdefault(mcid, (start, index))
+            else:
+                _set_state(state, name, self.ops[index])
+
+    def group(self, mcid: int) -> tuple[int, int] | None:
+        """The outermost `q ... Q` around one marked-content sequence that holds no other;
+        None when there is none (the sequence may then set state that what follows
+        relies on) or it is unbalanced."""
+        start, end = self.marked[mcid]
+        if self.places[start] != self.places[end + 1]:
+            return None
+        own = self.marks[end + 1] - self.marks[start]
+        found = None
+        for q in reversed(self.places[start][0][1:]):
+            close = self.closing.get(q)
+            if close is None or self.marks[close] - self.marks[q] != own:
+                break
+            found = (q, close)
+        return found
+
+    def write(self, moves: Moves) -> bytes:
+        """The operators with each moved group (start, end, state to restore) before the
+        operator it lands at."""
+        moved = {index for groups in moves.values() for start, end, _ in groups
+                 for index in range(start, end + 1)}
+        out: list[bytes] = []
+        for index in range(len(self.ops) + 1):
+            for start, end, restore in moves.get(index, []):
+                out += [self.ops[start], *restore, *self.ops[start + 1:end + 1]]
+            if index < len(self.ops) and index not in moved:
+                out.append(self.ops[index])
+        return b"\n".join([*out, *self.tail])
+
+
+def _restore(origin: State, here: State) -> list[bytes] | None:
+    """The operators that set `here` back to `origin`; None when one has no default."""
+    setters: list[bytes] = []
+    for slot in sorted(origin.keys() | here.keys()):
+        if origin.get(slot) != here.get(slot):
+            value = origin.get(slot) or _DEFAULT.get(slot)
+            if value is None:
+                return None
+            setters += value
+    return setters
+
+
+def _moves(stream: _Stream, tree: list[int]) -> Moves | None:
+    """Where each wrapped group lands: before the BDC of the next unmoved marked content
+    in the tree (after the last one's EMC at the end). None when the page cannot be put
+    in tree order this way."""
+    groups = {mcid: stream.group(mcid) for mcid in tree}
+    fixed = [mcid for mcid in tree if groups[mcid] is None]
+    if fixed != [mcid for mcid in stream.marked if groups.get(mcid) is None and mcid in groups]:
+        return None
+    moves: Moves = {}
+    following: int | None = None
+    landing: list[tuple[int, tuple[int, int]]] = []
+    for mcid in reversed(tree):
+        group = groups[mcid]
+        if group is None:
+            following = stream.marked[mcid][0]
+        elif following is not None:
+            landing.append((following, group))
+        elif fixed:
+            landing.append((stream.marked[fixed[-1]][1] + 1, group))
+        else:
+            return None
+    for at, (start, end) in reversed(landing):
+        restore = _restore(stream.states[start], stream.states[at])
+        if restore is None or stream.places[start] != stream.places[at]:
+            return None
+        moves.setdefault(at, []).append((start, end, restore))
+    return moves
+
+
+def _in_tree_order(data: bytes, order: list[int]) -> bytes:
+    """A page's content stream with its marked content painted in `order`, the structure
+    tree's, as far as moving wrapped groups can; unchanged when already so."""
+    painted = list(dict.fromkeys(int(found.group(1)) for found in _MCID.finditer(data)))
+    present = set(painted)
+    tree = [mcid for mcid in dict.fromkeys(order) if mcid in present]
+    if painted == tree:
+        return data
+    stream = _Stream.read(data)
+    tree = [mcid for mcid in tree if mcid in stream.marked]
+    moves = _moves(stream, tree)
+    return data if moves is None else stream.write(moves)
 
 
 def _claim_ua(pdf: pikepdf.Pdf) -> None:
