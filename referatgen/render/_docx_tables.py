@@ -4,7 +4,7 @@ Word breaks a word inside when its column is narrower than the word ("Regnska/b"
 each column gets at least its widest word, measured with the font's own advances
 (fontTools, the style's shipped faces), and numbers count as one word ("- 1,0").
 What the page has left goes to the columns that would wrap. When the widest words do not
-fit, the type steps down (9, 8, 7 pt), then the table gets a landscape section of its
+fit, the type steps down to 9, 8 and 7 pt (from the style's size), then the table gets a landscape section of its
 own at the largest of those sizes that fits there; only past that do words break.
 """
 
@@ -23,7 +23,7 @@ from .base import number_runs
 #: Cell margins (1.5 mm each side, the TableGrid style), a border, and room for rounding.
 _CELL_EXTRA = 2 * 85 + 30
 #: The smaller sizes tried, as in the PDF.
-_SMALLER = (8.0, 7.0)
+_SMALLER = (9.0, 8.0, 7.0)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 

@@ -2,11 +2,12 @@
 
 WeasyPrint lays a table out at least as wide as its longest words; wider than the text
 block, it runs off the paper and its last columns are lost. After a layout, each table
-wider than the text block gets the next step that should fit it: smaller type (8, then
-7 pt), then a landscape page of its own at the largest of 9, 8 and 7 pt that fits there,
-and as a last resort words broken anywhere. The step is estimated from the table's
-measured width (its words scale with the type, padding and borders do not) and checked
-by the next layout. A document without a too-wide table is laid out once.
+wider than the text block gets the next step that should fit it: smaller type (9, 8,
+then 7 pt, below the style's own size), then a landscape page of its own at the largest
+of its own size, 8 and 7 pt that fits there, and as a last resort words broken
+anywhere. The step is estimated from the table's measured width (its words scale with
+the type, padding and borders do not) and checked by the next layout. A document
+without a too-wide table is laid out once.
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ from typing import Any
 
 #: The classes of the steps, in the order tried (styles/standard/style.css draws them),
 #: each with its type size and whether it turns the page.
-STEPS: tuple[tuple[str, float, bool], ...] = (
-    ("", 9, False),
+#: None is the style's own size (9 pt in standard, 10 in htk, whose originals set tables
+#: in the text's size).
+STEPS: tuple[tuple[str, float | None, bool], ...] = (
+    ("", None, False),
+    ("tabel-9pt", 9, False),  # skipped by the estimate where the style's size is 9
     ("tabel-8pt", 8, False),
     ("tabel-7pt", 7, False),
-    ("tabel-tvaers", 9, True),
+    ("tabel-tvaers", None, True),
     ("tabel-tvaers tabel-8pt", 8, True),
     ("tabel-tvaers tabel-7pt", 7, True),
     ("tabel-tvaers tabel-7pt tabel-bryd", 7, True),
 )
+#: The usual size of a table's type, in pt, where the style's own is not measured.
+_USUAL_SIZE = 9.0
 #: Room left for the estimate's error, in CSS px: a step that fits only by less is skipped.
 _SLACK = 2.0
 
@@ -36,6 +42,8 @@ class _Measured:
 
     width: float
     words: float
+    #: The table's type size now, in pt.
+    size: float
     portrait: float
     landscape: float
 
@@ -58,7 +66,10 @@ def next_steps(pages: list[Any], steps: dict[int, int]) -> dict[int, int]:
 
 def _fits(measured: _Measured, current: int, step: int) -> bool:
     _, size, landscape = STEPS[step]
-    scale = size / STEPS[current][1]
+    # The style's own size is the measured one while the table has it; from a smaller
+    # step back to it the estimate takes standard's 9 pt (the next layout checks it).
+    own = measured.size if STEPS[current][1] is None else _USUAL_SIZE
+    scale = (own if size is None else size) / measured.size
     width = measured.width - measured.words + measured.words * scale
     room = measured.landscape if landscape else measured.portrait
     return width + _SLACK <= room
@@ -78,7 +89,8 @@ def _too_wide(pages: list[Any]) -> dict[int, _Measured]:
                 words = sum(table.column_widths)
                 margins = box.margin_width() - box.width
                 short, long = sorted((box.margin_width(), box.margin_height()))
-                found[index] = _Measured(width, words, short - margins - offset,
+                size = float(table.style["font_size"]) * 0.75  # CSS px -> pt
+                found[index] = _Measured(width, words, size, short - margins - offset,
                                          long - margins - offset)
     return found
 
