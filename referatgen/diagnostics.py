@@ -46,6 +46,7 @@ BUILD_RULES: tuple[str, ...] = (
     "image-format",
     "fetch-refused",
     "docx-toc-estimate",
+    "table-too-wide",
 )
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import string
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +190,29 @@ def _load_folder(folder: Path, seen: tuple[Path, ...] = ()) -> Style:
     return _merge(folder, data, parent)
 
 
+#: Word's heading sizes in points, Heading 1 (the item's "Punkt N:") to Heading 6, by
+#: their `docx:` key, with the size a style that does not set one gets (the DOCX
+#: renderer's defaults are these).
+HEADING_SIZES: tuple[tuple[str, float], ...] = (
+    ("størrelse_punkt", 13), ("størrelse_afsnit", 12), ("størrelse_underafsnit", 11),
+    ("størrelse_overskrift_4", 10.5), ("størrelse_overskrift_5", 10),
+    ("størrelse_overskrift_6", 9.5))
+
+
+def _check_heading_scale(docx: dict[str, Any], fields: _Fields) -> None:
+    """A reader tells heading levels apart by size: each level must be smaller than the
+    one above it, or a sub-heading looks like (or larger than) its section. Checked when
+    the style loads, so `check` says it too, naming the keys to change."""
+    sizes = [(key, docx.get(key, default)) for key, default in HEADING_SIZES]
+    for (upper, upper_size), (lower, lower_size) in pairwise(sizes):
+        if isinstance(upper_size, int | float) and isinstance(lower_size, int | float) \
+                and not isinstance(upper_size, bool) and lower_size >= upper_size:
+            raise fields.fail(
+                f"docx: {lower} ({lower_size:g} pt) skal være mindre end {upper} "
+                f"({upper_size:g} pt): hvert overskriftsniveau skal være mindre end "
+                "niveauet over det.")
+
+
 #: The numbers of a style's `docx:` block: sizes in points, measures in cm, line height as a
 #: factor. Anything outside these bounds (a negative size, .inf, .nan, 1e308) is a typo
 #: that Word or LibreOffice would choke on; it is refused when the style loads.
@@ -303,6 +328,7 @@ def _merge(folder: Path, data: dict[str, Any], parent: Style | None) -> Style:
         logo=fields.text("logo", base.logo),
         docx={**base.docx, **fields.mapping("docx")},
     )
+    _check_heading_scale(style.docx, fields)
     for name in (*style.css, *([style.logo] if style.logo else [])):
         if style.file(name) is None:
             raise fields.fail(f"filen '{name}' findes ikke i stilens mappe (eller dens forældres). "
@@ -361,11 +387,18 @@ def _sagsnr_pattern(fields: _Fields, base: Style) -> str | None:
 
 def _decision_heading(fields: _Fields, base: Style) -> str:
     decision = fields.text("beslutning_overskrift", base.decision_heading) or "Beslutning"
+    # Only the three bare fields: str.format would also read attributes ({organ.__class__})
+    # and pad to any width ({organ:>99999999}).
     try:
-        decision.format(organ="", ORGAN="", dato="")
-    except Exception as exc:  # any formatting error is the style's mistake
+        fields_used = [(name, spec, conversion)
+                       for _, name, spec, conversion in string.Formatter().parse(decision)
+                       if name is not None]
+    except ValueError:
+        fields_used = [("", "", None)]
+    if any(name not in ("organ", "ORGAN", "dato") or spec or conversion
+           for name, spec, conversion in fields_used):
         raise fields.fail("'beslutning_overskrift' må kun indeholde {organ}, {ORGAN} "
-                          "(med store bogstaver) og {dato}.") from exc
+                          "(med store bogstaver) og {dato}.")
     return decision
 
 
@@ -374,6 +407,9 @@ def _parse_order(raw: list[Any], folder: Path) -> tuple[Slot, ...]:
     placed: list[str] = []
     known = (*SECTION_KEYS, "afsnit")
     for entry in raw:
+        if isinstance(entry, dict) and set(entry.get("afsnit") or []) & set(LAYOUT_MARKS):
+            raise StyleError(f"{folder / 'style.yaml'}: 'sideskift' og 'titel' kan kun stå "
+                             "direkte i rækkefølge, ikke i en gruppes afsnit.")
         if entry in LAYOUT_MARKS:
             if entry == REPEATED_TITLE and entry in slots:
                 raise StyleError(f"{folder / 'style.yaml'}: 'titel' står to gange i rækkefølge.")

@@ -10,7 +10,6 @@ WeasyPrint paints list markers after the items' text.
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any
 

@@ -3,6 +3,7 @@ every built-in style, read back from the PDF's glyphs and from the DOCX's styles
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import docx
@@ -79,7 +80,7 @@ def test_pdf_heading_levels_step_down(tmp_path: Path, style: str) -> None:
     """Item, section, `###`, `####`, `#####`: strictly smaller at each step, and the text
     under a section no larger than its heading."""
     ladder, sizes = _pdf_ladder(tmp_path, style)
-    assert all(lower < upper for upper, lower in zip(ladder, ladder[1:])), ladder
+    assert all(lower < upper for upper, lower in pairwise(ladder)), ladder
     assert sizes["Tekst under afsnittet."] < ladder[1], (ladder, sizes)
 
 
@@ -89,7 +90,7 @@ def test_docx_heading_levels_step_down(tmp_path: Path, style: str) -> None:
                 BuildOptions.make(libreoffice=False))
     document = docx.Document(str(out[0]))
     sizes = [document.styles[f"Heading {level}"].font.size.pt for level in range(1, 7)]
-    assert all(lower < upper for upper, lower in zip(sizes, sizes[1:])), sizes
+    assert all(lower < upper for upper, lower in pairwise(sizes)), sizes
     # Each heading of the text is set in the style of its level.
     used = {p.text: p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")}
     assert [used[t] for t in ("Treniveau overskrift", "Fireniveau overskrift",
@@ -99,13 +100,22 @@ def test_docx_heading_levels_step_down(tmp_path: Path, style: str) -> None:
 
 
 def test_a_style_whose_sub_heading_outgrows_its_section_is_refused(tmp_path: Path) -> None:
+    """Refused when the style loads, so `check` says it before any build, naming the
+    keys to change."""
+    from referatgen.check import check_file
+
     folder = tmp_path / "omvendt"
     folder.mkdir()
     (folder / "style.yaml").write_text(
         "navn: omvendt\nextends: standard\ndocx:\n  størrelse_afsnit: 11\n"
         "  størrelse_underafsnit: 12\n", "utf-8")
-    with pytest.raises(StyleError, match="Overskrift 3 .* skal være mindre end overskrift 2"):
-        word_style(resolve_style(str(folder), tmp_path))
+    message = r"størrelse_underafsnit \(12 pt\) skal være mindre end størrelse_afsnit \(11 pt\)"
+    with pytest.raises(StyleError, match=message):
+        resolve_style(str(folder), tmp_path)
+    meeting = _meeting(tmp_path, str(folder))
+    found = [d for d in check_file(meeting).diagnostics if d.severity == "error"]
+    assert [d.rule for d in found] == ["unknown-style"]
+    assert "størrelse_underafsnit" in found[0].message
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -66,6 +66,13 @@ def test_style_path_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         ("rækkefølge: [baggrnd]\n", "ukendt afsnit 'baggrnd'"),
         ("overskrifter: {resume: [a]}\n", "overskriften for 'resume' skal være tekst"),
         ("beslutning_overskrift: 'B {dato.x}'\n", "kun indeholde {organ}, {ORGAN}"),
+        ("beslutning_overskrift: 'B {organ.__class__}'\n", "kun indeholde {organ}, {ORGAN}"),
+        ("beslutning_overskrift: 'B {ORGAN:>99999999}'\n", "kun indeholde {organ}, {ORGAN}"),
+        ("beslutning_overskrift: 'B {organ!r}'\n", "kun indeholde {organ}, {ORGAN}"),
+        ("beslutning_overskrift: 'B {0}'\n", "kun indeholde {organ}, {ORGAN}"),
+        ("rækkefølge: [titel, titel]\n", "'titel' står to gange"),
+        ("rækkefølge: [{gruppe: Sagen, afsnit: [resume, sideskift]}]\n",
+         "'sideskift' og 'titel' kan kun stå direkte i rækkefølge"),
     ],
 )
 def test_broken_styles_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
@@ -108,3 +115,30 @@ def test_layout_marks_break_the_page_and_repeat_the_title_only_before_text(
     assert [[b.kind for b in item.blocks] for item in document.items] == [
         ["bilag", "pagebreak", "title", "text"], [], ["bilag"]]
     assert document.items[0].blocks[2].note == "Med tekst"
+
+
+def test_a_page_break_before_a_table_in_word(tmp_path: Path) -> None:
+    """`sideskift` before a section that opens with a table (its heading left empty):
+    Word has no break before a table, so the break must stand right before it, not
+    after it on the next paragraph."""
+    from docx import Document
+
+    from referatgen._api import BuildOptions, build
+
+    folder = _style(tmp_path, "extends: standard\noverskrifter: {resume: ''}\n"
+                    "rækkefølge: [sagsfremstilling, sideskift, resume, beslutning]\n")
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        f"stil: {folder}\norgan: Udvalget\ndato: 2024-01-15\npunkter:\n  - titel: Sag\n"
+        "    sagsfremstilling: Før sideskift.\n"
+        "    resume: |\n      | a | b |\n      |---|---|\n      | 1 | 2 |\n\n"
+        "      Efter tabellen.\n",
+        "utf-8")
+    out = build(path, ["docx"], tmp_path / "ud", BuildOptions.make(libreoffice=False))[0]
+    body = Document(str(out)).element.body
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    tables = body.findall(f"{w}tbl")
+    before = tables[-1].getprevious()
+    assert before.tag == f"{w}p" and before.find(f".//{w}br[@{w}type='page']") is not None
+    after = tables[-1].getnext()
+    assert after.find(f"{w}pPr/{w}pageBreakBefore") is None

@@ -185,3 +185,27 @@ def test_docx_table_without_header_row(built: dict[str, Path]) -> None:
     assert bare.find(f".//{W}tblHeader") is None
     assert bare.find(f"{W}tblPr/{W}tblLook").get(f"{W}firstRow") == "0"
     assert _text(rows[0]).startswith("Formål:")
+
+
+@pytest.mark.parametrize(("columns", "cut"), [(16, False), (400, True)])
+def test_the_last_resort_is_said_and_breaks_numbers_too(
+        tmp_path: Path, columns: int, cut: bool) -> None:
+    """16 columns of long numbers: too wide for a landscape page even at 7 pt, so numbers
+    break too (they never do before), every character stays on the paper, and the build
+    says so. 400 columns cannot fit at all: the warning names the page cut short."""
+    import pdfplumber
+
+    from referatgen._api import build_with_warnings
+
+    table = _table(["Konto"] * columns, [["-1.234.567,89"] * columns] * 2)
+    meeting = tmp_path / "bred.yaml"
+    meeting.write_text("organ: Udvalget\ndato: 2024-01-15\npunkter:\n  - titel: Bred\n"
+                       f"    beslutning: |\n{table}\n", "utf-8")
+    paths, warnings = build_with_warnings(meeting, ["pdf"], tmp_path / "ud")
+    messages = [d.message for d in warnings if d.rule == "table-too-wide"]
+    assert any("brudt midt i" in m for m in messages), warnings
+    assert any("skåret af" in m for m in messages) == cut, messages
+    if not cut:
+        with pdfplumber.open(paths[0]) as pdf:
+            for page in pdf.pages:
+                assert all(c["x0"] >= 0 and c["x1"] <= page.width for c in page.chars)

@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import ReferatgenError
 from ..dates import short_date
+from ..diagnostics import ReferatgenError
 from ..dump import IMPORTED, dump
 from ..meetingfile.nodes import FRONT_MATTER, Source
 from ..model import Afsnit, Bilag, Decision, Item, Meeting, Person, Text, Where

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..styles import Style, StyleError
+from ..styles import HEADING_SIZES, Style, StyleError
 
 CM = 567  # twips per centimetre (1440 / 2.54, rounded as Word does)
 MM = CM / 10
@@ -33,13 +33,13 @@ class WordStyle:
     #: top, right, bottom, left in cm
     margins: tuple[float, float, float, float] = (2.2, 2.0, 2.2, 2.5)
     title_size: float = 16
-    item_size: float = 13
-    #: Heading 2 to 6, each smaller than the one above (checked in `word_style`).
-    section_size: float = 12
-    subsection_size: float = 11
-    heading4_size: float = 10.5
-    heading5_size: float = 10
-    heading6_size: float = 9.5
+    #: Heading 1 to 6, each smaller than the one above (styles.HEADING_SIZES).
+    item_size: float = HEADING_SIZES[0][1]
+    section_size: float = HEADING_SIZES[1][1]
+    subsection_size: float = HEADING_SIZES[2][1]
+    heading4_size: float = HEADING_SIZES[3][1]
+    heading5_size: float = HEADING_SIZES[4][1]
+    heading6_size: float = HEADING_SIZES[5][1]
     sagsnr_size: float = 8.5
     label_size: float = 9
     table_size: float = 9
@@ -170,20 +170,8 @@ def word_style(style: Style) -> WordStyle:
     for key in ("font", "heading_font", "mono_font"):
         name = values.get(key, getattr(WordStyle, key))
         values[key] = word_names.get(name, name)
-    ws = WordStyle(**values)
-    _check_heading_scale(ws, where)
-    return ws
-
-
-def _check_heading_scale(ws: WordStyle, where: str) -> None:
-    """A reader tells heading levels apart by size: each level must be smaller than the
-    one above it, or a sub-heading looks like (or larger than) its section."""
-    sizes = heading_sizes(ws)
-    for level in range(2, 7):
-        if sizes[level] >= sizes[level - 1]:
-            raise StyleError(
-                f"Overskrift {level} ({sizes[level]:g} pt) skal være mindre end overskrift "
-                f"{level - 1} ({sizes[level - 1]:g} pt) i {where}: ret størrelse_* i docx:.")
+    # The heading sizes step down: styles.py checks it when the style loads.
+    return WordStyle(**values)
 
 
 def heading_sizes(ws: WordStyle) -> dict[int, float]:

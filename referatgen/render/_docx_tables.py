@@ -4,8 +4,9 @@ Word breaks a word inside when its column is narrower than the word ("Regnska/b"
 each column gets at least its widest word, measured with the font's own advances
 (fontTools, the style's shipped faces), and numbers count as one word ("- 1,0").
 What the page has left goes to the columns that would wrap. When the widest words do not
-fit, the type steps down to 9, 8 and 7 pt (from the style's size), then the table gets a landscape section of its
-own at the largest of those sizes that fits there; only past that do words break.
+fit, the type steps down to 9, 8 and 7 pt (below the style's size), then the table gets
+a landscape section of its own at the largest of those sizes that fits there; only past
+that do words break.
 """
 
 from __future__ import annotations

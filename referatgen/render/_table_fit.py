@@ -46,6 +46,8 @@ class _Measured:
     size: float
     portrait: float
     landscape: float
+    #: The 1-based page it stands on (its first, for a table over several).
+    page: int = 0
 
 
 def classes(steps: dict[int, int]) -> dict[int, str]:
@@ -64,6 +66,12 @@ def next_steps(pages: list[Any], steps: dict[int, int]) -> dict[int, int]:
     return {table: step for table, step in wanted.items() if step}
 
 
+def too_wide_pages(pages: list[Any]) -> list[int]:
+    """The pages (1-based) where a table is still wider than its page: after the last
+    step, a table with more columns than a landscape page holds even at one letter each."""
+    return sorted({measured.page for measured in _too_wide(pages).values()})
+
+
 def _fits(measured: _Measured, current: int, step: int) -> bool:
     _, size, landscape = STEPS[step]
     # The style's own size is the measured one while the table has it; from a smaller
@@ -79,7 +87,7 @@ def _too_wide(pages: list[Any]) -> dict[int, _Measured]:
     """The Markdown tables (by order in the document) wider than the text block."""
     order: dict[int, int] = {}
     found: dict[int, _Measured] = {}
-    for page in pages:
+    for number, page in enumerate(pages, 1):
         box = page._page_box
         for table in _tables(box):
             index = order.setdefault(id(table.element), len(order))
@@ -90,8 +98,8 @@ def _too_wide(pages: list[Any]) -> dict[int, _Measured]:
                 margins = box.margin_width() - box.width
                 short, long = sorted((box.margin_width(), box.margin_height()))
                 size = float(table.style["font_size"]) * 0.75  # CSS px -> pt
-                found[index] = _Measured(width, words, size, short - margins - offset,
-                                         long - margins - offset)
+                found.setdefault(index, _Measured(width, words, size, short - margins - offset,
+                                                  long - margins - offset, number))
     return found
 
 

@@ -137,9 +137,16 @@ class _Built:
         self.footnotes.attach(part, self.word.settings.element)
 
     def add(self, element: Element) -> None:
-        if self.break_before_next and element.tag == f"{_W}p":
-            # A style's `sideskift`: the next paragraph starts the page (every block
-            # starts with a paragraph), so no empty paragraph holds a page break.
+        if self.break_before_next and element.tag != f"{_W}p":
+            # A block that opens with a table (a section whose heading a style left
+            # empty): Word has no page break before a table, so a paragraph carries it.
+            self.break_before_next = False
+            carrier = paragraph(None)
+            carrier.append(el("w:r", children=[el("w:br", {"w:type": "page"})]))
+            self.end.addprevious(carrier)
+        if self.break_before_next:
+            # A style's `sideskift`: the next paragraph starts the page, so no empty
+            # paragraph holds a page break where a paragraph follows.
             self.break_before_next = False
             properties = element.find(f"{_W}pPr")
             if properties is None:

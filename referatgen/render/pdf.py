@@ -183,7 +183,30 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any, list[
         steps = wanted
         html, _ = html_with_warnings(document, "print", table_fit=_table_fit.classes(steps))
         rendered = layout(html)
-    return rendered, fetcher, warnings + font_warnings
+    return rendered, fetcher, warnings + font_warnings + _table_warnings(
+        document, steps, rendered.pages)
+
+
+def _table_warnings(document: Document, steps: dict[int, int],
+                    pages: list[Any]) -> list[Diagnostic]:
+    """The secretary hears of a table only the last resort could place: its words and
+    numbers broken anywhere, or (more columns than a landscape page holds) cut off."""
+    out: list[Diagnostic] = []
+    broken = sum(1 for step in steps.values() if step == len(_table_fit.STEPS) - 1)
+    if broken:
+        out.append(warning(
+            document.source_name,
+            f"{broken} tabel(ler) er for brede til en tværside i 7 pt: ord og tal i dem er "
+            "brudt midt i. Del tabellen, eller byt om på rækker og kolonner.",
+            "table-too-wide"))
+    cut = _table_fit.too_wide_pages(pages)
+    if cut:
+        out.append(warning(
+            document.source_name,
+            f"En tabel på side {', '.join(map(str, cut))} har flere kolonner, end en side "
+            "kan rumme: dens sidste kolonner er skåret af i PDF'en. Del tabellen i flere.",
+            "table-too-wide"))
+    return out
 
 
 def render_pdf(document: Document, options: PdfOptions) -> Rendered:
