@@ -201,6 +201,9 @@ def render_pdf(document: Document, options: PdfOptions) -> Rendered:
             uncompressed_pdf=False,
         )
     assert isinstance(data, bytes)
+    # The laid-out document is done with: let it go before pikepdf reads the PDF, so the
+    # two do not add up to the build's peak memory (a long meeting's layout is 200+ MiB).
+    del rendered, attachments
     # What WeasyPrint cannot tag as PDF/UA asks is repaired afterwards (pdf_tags.py).
     data = make_accessible(data, claim_ua=options.variant in UA_CLAIMING_VARIANTS)
     warnings += [warning(document.source_name, f"{url} blev ikke hentet (uden for mødets mappe).",
