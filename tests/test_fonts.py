@@ -129,3 +129,99 @@ def test_shipped_fonts_in_style_yaml_are_checked(tmp_path: Path) -> None:
                      "Liberation Mono": "Courier New"}
     assert all(p.is_file() and (p.parent / "LICENSE-Liberation.txt").is_file()
                for f in standard.fonts for p in f.files)
+
+
+def _plain_fonttools_subset(content: bytes, glyphs: set[int]) -> bytes:
+    """The subset as WeasyPrint's own fontTools path cuts it, step for step."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options(retain_gids=True, passthrough_tables=True,
+                             ignore_missing_glyphs=True, hinting=False, desubroutinize=True,
+                             notdef_outline=False)
+    options.drop_tables += ["GSUB", "GPOS", "SVG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=glyphs)
+    font = TTFont(io.BytesIO(content))
+    subsetter.subset(font)
+    output = io.BytesIO()
+    font.save(output)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(("name", "kern"), [("Carlito-Regular.ttf", False),
+                                            ("LiberationSerif-Regular.ttf", True)])
+def test_the_faster_subset_is_fonttools_own(name: str, kern: bool,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deleting the dropped tables before subsetting changes no byte: the same tables go
+    (kern with them where the font has GPOS), as fontTools itself drops them. The moment
+    fontTools stamps is part of the cache's key."""
+    from fontTools.ttLib import TTFont
+
+    from referatgen.render import _fonts
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1541073600")
+    monkeypatch.setattr(_fonts, "_subsets", type(_fonts._subsets)())
+    path = ROOT / "styles/standard/fonts" / name
+    with TTFont(path, lazy=True) as font:
+        assert {"GSUB", "GPOS"} <= set(font.keys())
+        assert ("kern" in font) is kern
+    glyphs = {0, *range(3, 90), 120, 200}
+    content = path.read_bytes()
+    first = _fonts.subset_font(content, 0, glyphs, False, False)
+    assert first == _plain_fonttools_subset(content, glyphs)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    later = _fonts.subset_font(content, 0, glyphs, False, False)
+    assert later == _plain_fonttools_subset(content, glyphs) != first
+
+
+def test_subsets_kept_in_the_process_give_the_same_bytes(
+        with_system_fonts: dict[str, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second build in the same process takes its fonts from the cache (fontTools is
+    not asked again) and writes the same bytes as the first, cold one."""
+    from fontTools.ttLib import TTFont
+
+    from referatgen.render import _fonts
+
+    monkeypatch.setattr(_fonts, "_subsets", type(_fonts._subsets)())
+    cold = build(MD_EXAMPLE, ["pdf"], tmp_path / "cold")[0].read_bytes()
+    assert len(_fonts._subsets) >= 3  # Carlito regular, bold, italic at least
+
+    def unused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a font was subset again")
+
+    monkeypatch.setattr(TTFont, "__init__", unused)
+    warm = build(MD_EXAMPLE, ["pdf"], tmp_path / "warm")[0].read_bytes()
+    assert warm == cold == with_system_fonts[MD_EXAMPLE.name].read_bytes()
+
+
+def test_a_changed_font_file_is_subset_again(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is keyed by the font's bytes: a style's font file replaced between two
+    builds in one process gives the PDF a cold cache gives, not the old font's subset."""
+    from referatgen.render import _fonts
+
+    fonts = ROOT / "styles/standard/fonts"
+    style = tmp_path / "stil"
+    (style / "skrift").mkdir(parents=True)
+    (style / "style.yaml").write_text(
+        "extends: standard\nskrifttype: Egen\nskrifter:\n  Egen:\n    word: Arial\n"
+        "    filer: [skrift/Egen.ttf]\n", "utf-8")
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text("organ: Udvalget\ndato: 2024-01-15\nstil: ./stil\npunkter:\n"
+                       "  - titel: Et punkt\n    beslutning: Godkendt.\n", "utf-8")
+    target = style / "skrift" / "Egen.ttf"
+
+    def built_with(font: str, folder: str) -> bytes:
+        shutil.copy(fonts / font, target)
+        return build(meeting, ["pdf"], tmp_path / folder)[0].read_bytes()
+
+    monkeypatch.setattr(_fonts, "_subsets", type(_fonts._subsets)())
+    built_with("LiberationSerif-Regular.ttf", "first")
+    warm = built_with("Carlito-Regular.ttf", "second")
+    monkeypatch.setattr(_fonts, "_subsets", type(_fonts._subsets)())
+    cold = built_with("Carlito-Regular.ttf", "cold")
+    assert warm == cold

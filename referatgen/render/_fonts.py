@@ -10,8 +10,9 @@ said in a warning naming the character and the face used.
 
 Subsetting: WeasyPrint subsets with harfbuzz-subset where the library is installed and
 with fontTools otherwise, and the two write different fonts; fontTools also stamps the
-clock into each font unless SOURCE_DATE_EPOCH is set. `deterministic_subsetting` forces
-fontTools and gives it the meeting's own moment.
+clock into each font unless SOURCE_DATE_EPOCH is set. `deterministic_subsetting` makes
+WeasyPrint subset through `subset_font` (fontTools, with WeasyPrint's options, faster and
+cached per process) and gives it the meeting's own moment.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import functools
+import hashlib
+import io
 import os
 import shutil
 import subprocess
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -44,19 +48,33 @@ def ships_its_fonts(style: Style) -> bool:
 
 
 @functools.cache
-def _face(path: Path, stamp: tuple[int, int]) -> tuple[int, bool, frozenset[int]]:
-    """Weight, italic and the characters of one font file (cached by size and time)."""
+def _face(path: Path, stamp: tuple[int, int]) -> tuple[int, bool]:
+    """Weight and italic of one font file (cached by size and time)."""
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
         os2 = font["OS/2"]
         italic = bool(os2.fsSelection & 1) or bool(font["head"].macStyle & 2)
-        return int(os2.usWeightClass), italic, frozenset(font.getBestCmap())
+        return int(os2.usWeightClass), italic
 
 
-def face(path: Path) -> tuple[int, bool, frozenset[int]]:
+@functools.cache
+def _characters(path: Path, stamp: tuple[int, int]) -> frozenset[int]:
+    """The characters of one font file (cached by size and time). Reading the character
+    map costs ten times what weight and style do: it is read only when asked for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _stamp(path: Path) -> tuple[int, int]:
     stat = path.stat()
-    return _face(path, (stat.st_size, stat.st_mtime_ns))
+    return stat.st_size, stat.st_mtime_ns
+
+
+def face(path: Path) -> tuple[int, bool]:
+    return _face(path, _stamp(path))
 
 
 def font_face_css(families: tuple[FontFamily, ...]) -> str:
@@ -64,7 +82,7 @@ def font_face_css(families: tuple[FontFamily, ...]) -> str:
     rules = []
     for family in families:
         for path in family.files:
-            weight, italic, _chars = face(path)
+            weight, italic = face(path)
             rules.append(
                 f'@font-face {{ font-family: "{family.name}"; font-weight: {weight}; '
                 f'font-style: {"italic" if italic else "normal"}; '
@@ -74,18 +92,15 @@ def font_face_css(families: tuple[FontFamily, ...]) -> str:
 
 def missing_characters(text: str, families: tuple[FontFamily, ...]) -> list[str]:
     """The printable characters of `text` that no shipped font has, in order of use."""
-    covered: set[int] = set()
-    for family in families:
-        for path in family.files:
-            covered |= face(path)[2]
-    missing: dict[str, None] = {}
-    for char in text:
-        # Spaces, line ends and format characters (soft hyphen, zero-width space) need
-        # no glyph: Pango does not draw them.
-        if ord(char) in covered or unicodedata.category(char)[0] in "CZ":
-            continue
-        missing[char] = None
-    return list(missing)
+    # Spaces, line ends and format characters (soft hyphen, zero-width space) need no
+    # glyph: Pango does not draw them.
+    wanted = {char: None for char in text if unicodedata.category(char)[0] not in "CZ"}
+    pending = set(map(ord, wanted))
+    for path in (path for family in families for path in family.files):
+        if not pending:
+            break  # the first files cover a text in Latin letters: the rest go unread
+        pending -= _characters(path, _stamp(path))
+    return [char for char in wanted if ord(char) in pending]
 
 
 def fallback_face(char: str) -> str | None:
@@ -155,6 +170,77 @@ def prepared(families: tuple[FontFamily, ...], system: bool, fetcher: Any) -> tu
 
 _subset_lock = threading.Lock()
 
+#: Fonts already subset in this process, by the font file's bytes, the glyphs kept, the
+#: options and the stamped moment: an archive worker or `serve` that builds the same
+#: meeting again cuts no font twice. A few dozen entries of some kilobytes each.
+_SUBSETS_KEPT = 64
+_subsets: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+
+
+def _subset_options(hinting: bool, notdef_outline: bool) -> Any:
+    """WeasyPrint's own fontTools options (weasyprint/pdf/fonts.py), unchanged."""
+    from fontTools import subset
+
+    options = subset.Options(retain_gids=True, passthrough_tables=True,
+                             ignore_missing_glyphs=True, hinting=hinting, desubroutinize=True,
+                             notdef_outline=notdef_outline)
+    options.drop_tables += ["GSUB", "GPOS", "SVG"]
+    return options
+
+
+def _drop_unused_tables(font: Any, options: Any) -> None:
+    """Delete the tables the subsetter drops, before it starts. fontTools decompiles
+    GDEF, GSUB and GPOS whole before it drops any table (to lay them out compactly), and
+    for Carlito that is three quarters of the subsetting time. The same tables go as the
+    subsetter's own first step would drop ("kern" where the font has GPOS): same bytes."""
+    has_gpos = "GPOS" in font
+    for tag in list(font.keys()):
+        name = tag.strip()
+        if (name in options.drop_tables
+                or (name in options.hinting_tables and not options.hinting)
+                or (tag == "kern" and has_gpos and not options.legacy_kern)):
+            del font[tag]
+
+
+def subset_font(content: bytes, index: int, glyphs: Iterable[int], hinting: bool,
+                notdef_outline: bool) -> bytes | None:
+    """The font in `content` cut to the glyph ids `glyphs` (ids kept), as WeasyPrint cuts
+    it with fontTools; None if fontTools cannot read it (WeasyPrint then embeds it whole).
+    fontTools stamps SOURCE_DATE_EPOCH into the font, so the key holds it too."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont, TTLibError
+
+    key = (hashlib.sha256(content).digest(), index, tuple(sorted(glyphs)), hinting,
+           notdef_outline, os.environ.get("SOURCE_DATE_EPOCH"))
+    if key in _subsets:
+        _subsets.move_to_end(key)
+        return _subsets[key]
+    options = _subset_options(hinting, notdef_outline)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=key[2])
+    try:
+        font = TTFont(io.BytesIO(content), fontNumber=index)
+        _drop_unused_tables(font, options)
+        subsetter.subset(font)
+    except TTLibError:
+        return None
+    output = io.BytesIO()
+    font.save(output)
+    _subsets[key] = output.getvalue()
+    if len(_subsets) > _SUBSETS_KEPT:
+        _subsets.popitem(last=False)
+    return _subsets[key]
+
+
+def _subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
+    """Stands in for WeasyPrint's `Font.subset` (which picks harfbuzz-subset where it is
+    installed): always fontTools, through `subset_font`."""
+    if to_unicode:
+        data = subset_font(font.file_content, font.index, to_unicode, hinting,
+                           bool(font.missing))
+        if data is not None:
+            font.file_content = data
+
 
 @contextmanager
 def deterministic_subsetting(moment: dt.datetime) -> Iterator[None]:
@@ -163,14 +249,14 @@ def deterministic_subsetting(moment: dt.datetime) -> Iterator[None]:
     from weasyprint.pdf import fonts
 
     with _subset_lock:
-        saved_library = fonts.harfbuzz_subset
+        saved_subset = fonts.Font.subset
         saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        fonts.harfbuzz_subset = None
+        fonts.Font.subset = _subset
         os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
         try:
             yield
         finally:
-            fonts.harfbuzz_subset = saved_library
+            fonts.Font.subset = saved_subset
             if saved_epoch is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
