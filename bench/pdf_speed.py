@@ -8,9 +8,10 @@ Target: median ratio <= 1.10. Also reports the peak memory of the 150-item build
 WeasyPrint's own on the same HTML (target: ours <= theirs + 10%).
 
 The floor subsets fonts as WeasyPrint does by default: with harfbuzz-subset where the
-library is installed. referatgen always subsets with fontTools (the same bytes on every
-machine), which costs more. `--fonttools-floor` also times the floor with WeasyPrint's
-own fontTools path forced (as on a machine without harfbuzz-subset) and prints that
+library is installed. referatgen always subsets with the HarfBuzz of the pinned
+uharfbuzz wheel (the same bytes on every machine). `--fonttools-floor` also times the
+floor with WeasyPrint's own fontTools path forced (as on a machine without
+harfbuzz-subset) and prints that
 ratio beside the first; the target is judged on the default floor.
 
     python bench/pdf_speed.py [--runs 5] [--fonttools-floor]

@@ -21,7 +21,6 @@ import atexit
 import datetime as dt
 import functools
 import hashlib
-import io
 import os
 import shutil
 import subprocess
