@@ -11,8 +11,8 @@ The floor subsets fonts as WeasyPrint does by default: with harfbuzz-subset wher
 library is installed. referatgen always subsets with the HarfBuzz of the pinned
 uharfbuzz wheel (the same bytes on every machine). `--fonttools-floor` also times the
 floor with WeasyPrint's own fontTools path forced (as on a machine without
-harfbuzz-subset) and prints that
-ratio beside the first; the target is judged on the default floor.
+harfbuzz-subset) and prints that ratio beside the first; the target is judged on the
+default floor.
 
     python bench/pdf_speed.py [--runs 5] [--fonttools-floor]
 """
