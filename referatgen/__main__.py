@@ -2,4 +2,6 @@ import sys
 
 from ._cli import main
 
-sys.exit(main())
+# Guarded: the PDF worker's fresh interpreter (`spawn`) imports this module again.
+if __name__ == "__main__":
+    sys.exit(main())

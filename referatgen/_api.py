@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .check import CheckResult, check_file
 from .diagnostics import Diagnostic, MeetingInvalid, ReferatgenError
 from .options import BuildOptions
 from .plan import Document, plan
 from .render import FORMATS, Rendered, render
+
+if TYPE_CHECKING:
+    from ._pdf_worker import PdfWorker
 
 __all__ = ["BuildOptions", "build", "check_file", "prepare", "render_all"]
 
@@ -24,21 +29,33 @@ def prepare(path: Path, options: BuildOptions = BuildOptions(),
     return plan(result.meeting, result.style, options.document), result.diagnostics
 
 
-def render_all(document: Document, formats: Iterable[str],
-               options: BuildOptions) -> dict[str, Rendered]:
+def render_all(document: Document, formats: Iterable[str], options: BuildOptions,
+               pdf_worker: PdfWorker | None = None) -> dict[str, Rendered]:
     """Every format rendered, before any is written: a DOCX that fails must not leave a
-    new PDF beside the old DOCX."""
+    new PDF beside the old DOCX. With a `pdf_worker` the PDF is laid out in its process
+    while this one renders the other formats."""
+    wanted = list(formats)
+    pending = (pdf_worker.submit(document, options)
+               if pdf_worker is not None and "pdf" in wanted else None)
     rendered: dict[str, Rendered] = {}
-    for fmt in formats:
-        try:
-            rendered[fmt] = render(document, fmt, options)
-        except RecursionError:
-            # Markdown nested hundreds deep (800 emphasis markers, say) is valid CommonMark
-            # but more than a layout engine recurses through: the file's problem, said so.
-            raise ReferatgenError(
-                f"Teksten er indlejret for dybt til at blive tegnet som {fmt} (fx hundredvis "
-                "af * eller > i træk). Forenkl den.") from None
-    return rendered
+    for fmt in wanted:
+        if fmt == "pdf" and pending is not None:
+            continue
+        rendered[fmt] = _nested_guard(fmt, functools.partial(render, document, fmt, options))
+    if pending is not None:
+        rendered["pdf"] = _nested_guard("pdf", pending.result)
+    return {fmt: rendered[fmt] for fmt in wanted}
+
+
+def _nested_guard(fmt: str, make: Callable[[], Rendered]) -> Rendered:
+    try:
+        return make()
+    except RecursionError:
+        # Markdown nested hundreds deep (800 emphasis markers, say) is valid CommonMark
+        # but more than a layout engine recurses through: the file's problem, said so.
+        raise ReferatgenError(
+            f"Teksten er indlejret for dybt til at blive tegnet som {fmt} (fx hundredvis "
+            "af * eller > i træk). Forenkl den.") from None
 
 
 def build(
@@ -60,13 +77,14 @@ def build_with_warnings(
     formats: Iterable[str] = ("pdf", "docx"),
     output_dir: Path | str | None = None,
     options: BuildOptions = BuildOptions(),
+    pdf_worker: PdfWorker | None = None,
 ) -> tuple[list[Path], list[Diagnostic]]:
     from .write import write_atomic
 
     path = Path(path)
     document, diagnostics = prepare(path, options)
     folder = Path(output_dir) if output_dir is not None else path.parent
-    rendered = render_all(document, formats, options)
+    rendered = render_all(document, formats, options, pdf_worker)
     written: list[Path] = []
     for fmt, result in rendered.items():
         target = folder / document.output_name(fmt)

@@ -60,6 +60,10 @@ def regen_golden(request: pytest.FixtureRequest) -> bool:
 def _no_style_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Messages list the known styles; a developer's own style folders must not change them.
     monkeypatch.delenv("REFERATGEN_STYLE_PATH", raising=False)
+    # The command line's PDF worker is a fresh interpreter per command: the tests that
+    # run the command line do it hundreds of times on cores xdist already fills, so it
+    # is off here, and tests/test_pdf_worker.py turns it on.
+    monkeypatch.setenv("REFERATGEN_PDF_WORKER", "0")
     yield
 
 
@@ -69,6 +73,7 @@ def referatgen_env() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     env.pop("REFERATGEN_STYLE_PATH", None)
     env.pop("REFERATGEN_DEBUG", None)
+    env.setdefault("REFERATGEN_PDF_WORKER", "0")
     return env
 
 

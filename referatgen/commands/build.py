@@ -15,6 +15,7 @@ from ..diagnostics import RULES, ExitCode, MeetingInvalid, ReferatgenError
 from ..options import BuildOptions
 
 if TYPE_CHECKING:
+    from .. import _pdf_worker
     from ..archive import ArchiveConfig
 
 _GLOB_CHARS = set("*?[")
@@ -97,6 +98,19 @@ def _run_archive(args: argparse.Namespace, formats: list[str]) -> int:
 
 
 def _build_files(args: argparse.Namespace, formats: list[str]) -> int:
+    from .. import _pdf_worker
+
+    # Started first: it imports WeasyPrint while this process reads the meetings.
+    worker = _pdf_worker.PdfWorker() if _pdf_worker.wanted(formats, len(args.files)) else None
+    try:
+        return _build_each(args, formats, worker)
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _build_each(args: argparse.Namespace, formats: list[str],
+                worker: _pdf_worker.PdfWorker | None) -> int:
     from .._api import build_with_warnings
 
     options = options_from(args)
@@ -110,7 +124,8 @@ def _build_files(args: argparse.Namespace, formats: list[str]) -> int:
             failed = True
             continue
         try:
-            written, warnings = build_with_warnings(path, formats, args.output, options)
+            written, warnings = build_with_warnings(path, formats, args.output, options,
+                                                    worker)
         except MeetingInvalid as exc:
             for diagnostic in exc.diagnostics:
                 print(diagnostic.format(), file=sys.stderr)

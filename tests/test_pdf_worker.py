@@ -1,0 +1,70 @@
+"""The command line's PDF worker (`referatgen/_pdf_worker.py`): the PDF laid out in a
+second process while this one renders the DOCX gives the very bytes of a build without
+it, its errors are the same messages, and it is used only where it pays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from referatgen import _pdf_worker
+from referatgen._cli import run as main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "htk-direktionen-2018-11-13.yaml"
+
+
+@pytest.fixture
+def submitted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The worker on, and each document it was given, by title."""
+    monkeypatch.setenv("REFERATGEN_PDF_WORKER", "1")
+    monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 2)
+    seen: list[str] = []
+    original = _pdf_worker.PdfWorker.submit
+
+    def spy(self: _pdf_worker.PdfWorker, document: object, options: object) -> object:
+        seen.append(document.title)  # type: ignore[attr-defined]
+        return original(self, document, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_pdf_worker.PdfWorker, "submit", spy)
+    return seen
+
+
+def test_the_worker_writes_the_same_bytes(tmp_path: Path, submitted: list[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["build", str(EXAMPLE), "-o", str(tmp_path / "med"),
+                 "--format", "pdf,docx,html", "--no-libreoffice"]) == 0
+    assert submitted == ["REFERAT Direktionen d. 13-11-2018"]
+    monkeypatch.setenv("REFERATGEN_PDF_WORKER", "0")
+    assert main(["build", str(EXAMPLE), "-o", str(tmp_path / "uden"),
+                 "--format", "pdf,docx,html", "--no-libreoffice"]) == 0
+    assert len(submitted) == 1
+    made = sorted(p.name for p in (tmp_path / "med").iterdir())
+    assert made == sorted(p.name for p in (tmp_path / "uden").iterdir()) and len(made) == 3
+    for name in made:
+        assert (tmp_path / "med" / name).read_bytes() == (tmp_path / "uden" / name).read_bytes()
+
+
+def test_an_error_in_the_worker_is_the_usual_message(
+        tmp_path: Path, submitted: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """The PDF fails in the worker: exit 1 with the renderer's own Danish message, and
+    nothing written (the DOCX rendered meanwhile is not left alone in the folder)."""
+    code = main(["build", str(EXAMPLE), "-o", str(tmp_path / "ud"), "--pdf-variant", "bogus",
+                 "--no-libreoffice"])
+    assert code == 1 and submitted
+    assert "Ukendt PDF-variant 'bogus'" in capsys.readouterr().err
+    assert not (tmp_path / "ud").exists()
+
+
+def test_only_where_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFERATGEN_PDF_WORKER", "1")
+    monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 2)
+    assert _pdf_worker.wanted(["pdf", "docx"], 1)
+    assert not _pdf_worker.wanted(["pdf"], 1)  # nothing to do meanwhile
+    assert not _pdf_worker.wanted(["docx", "html"], 1)
+    monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 1)
+    assert not _pdf_worker.wanted(["pdf", "docx"], 1)
+    monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("REFERATGEN_PDF_WORKER", "0")
+    assert not _pdf_worker.wanted(["pdf", "docx"], 1)
