@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
     from .options import BuildOptions
     from .plan import Document
     from .render import Rendered
@@ -27,39 +28,49 @@ if TYPE_CHECKING:
 
 def _warm() -> None:
     """Import what a PDF needs, while the parent reads the meeting."""
+    import pikepdf  # noqa: F401  (the repair's, imported now rather than after the layout)
+
+    from . import plan  # noqa: F401  (what the document arrives as)
     from .render import pdf
 
     pdf.engine()
 
 
-def _render_pdf(document: Document, options: BuildOptions) -> Rendered:
-    from .render import render
+def _render_pdf(document: Document, options: BuildOptions,
+                first: tuple[str, list[Diagnostic]]) -> Rendered:
+    from .render.pdf import render_pdf
 
-    return render(document, "pdf", options)
+    return render_pdf(document, options.pdf, first)
 
 
 class PdfWorker:
     """One process that renders PDFs for this command; `submit` returns at once."""
 
     def __init__(self) -> None:
-        self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm)
+        # fork where there is one: the child starts at once, with nothing to import again
+        # but WeasyPrint; this process has no threads yet. spawn elsewhere (Windows).
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                         initializer=_warm)
         # The pool starts its process on the first submission: this one, so the import
         # runs now, beside the parent's own work.
         self._pool.submit(os.getpid)
 
     def submit(self, document: Document, options: BuildOptions) -> Future[Rendered]:
-        return self._pool.submit(_render_pdf, document, options)
+        """The PDF of `document`; its HTML is made here, while the worker still imports."""
+        from .render.html import html_with_warnings
+
+        first = html_with_warnings(document, "print")
+        return self._pool.submit(_render_pdf, document, options, first)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def wanted(formats: list[str], files: int) -> bool:
-    """A worker pays where the PDF has company (a DOCX or HTML to render meanwhile) and
-    the machine has a second core; for a PDF alone, starting an interpreter costs what
-    it saves. The environment turns it off (REFERATGEN_PDF_WORKER=0)."""
+    """A worker pays where a PDF is built and the machine has a second core. The
+    environment turns it off (REFERATGEN_PDF_WORKER=0)."""
     if os.environ.get("REFERATGEN_PDF_WORKER", "1") == "0":
         return False
-    return "pdf" in formats and len(formats) > 1 and files > 0 and (os.cpu_count() or 1) > 1
+    return "pdf" in formats and files > 0 and (os.cpu_count() or 1) > 1

@@ -1,6 +1,7 @@
 """The command line's PDF worker (`referatgen/_pdf_worker.py`): the PDF laid out in a
 second process while this one renders the DOCX gives the very bytes of a build without
-it, its errors are the same messages, and it is used only where it pays."""
+it, its errors are the same messages, and it is used only where a PDF is made on a
+machine with a second core."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def test_only_where_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFERATGEN_PDF_WORKER", "1")
     monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 2)
     assert _pdf_worker.wanted(["pdf", "docx"], 1)
-    assert not _pdf_worker.wanted(["pdf"], 1)  # nothing to do meanwhile
+    assert _pdf_worker.wanted(["pdf"], 1)  # it imports while this process reads the file
     assert not _pdf_worker.wanted(["docx", "html"], 1)
     monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 1)
     assert not _pdf_worker.wanted(["pdf", "docx"], 1)

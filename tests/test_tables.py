@@ -209,3 +209,28 @@ def test_the_last_resort_is_said_and_breaks_numbers_too(
         with pdfplumber.open(paths[0]) as pdf:
             for page in pdf.pages:
                 assert all(c["x0"] >= 0 and c["x1"] <= page.width for c in page.chars)
+
+
+def test_a_table_the_fonts_show_too_wide_is_laid_out_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """htk-2020's 11-column table is too wide at htk's 10 pt: the fonts' widths say so
+    before the layout, so it is laid out once at 9 pt, and the PDF is the very file the
+    measure-and-lay-out-again path makes."""
+    from referatgen.render import _table_fit
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "htk-direktionen-2020-11-16.yaml"
+    checked: list[dict[int, int]] = []
+    measure = _table_fit.next_steps
+
+    def counted(pages: list[object], steps: dict[int, int]) -> dict[int, int]:
+        checked.append(dict(steps))
+        return measure(pages, steps)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_table_fit, "next_steps", counted)
+    once = build(example, ["pdf"], tmp_path / "en")[0].read_bytes()
+    assert checked == [{0: 1}]  # one layout, already at the 9 pt step
+    monkeypatch.setattr(_table_fit, "predicted", lambda document, html: {})
+    checked.clear()
+    twice = build(example, ["pdf"], tmp_path / "to")[0].read_bytes()
+    assert checked == [{}, {0: 1}]
+    assert once == twice

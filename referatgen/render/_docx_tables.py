@@ -93,6 +93,13 @@ def layout(cells: Sequence[Sequence[tuple[str, bool]]], fonts: TableFonts, size:
     return TableLayout(widths, sizes[-1], True)
 
 
+def extent(cells: Sequence[Sequence[tuple[str, bool]]], fonts: TableFonts,
+           size: float) -> list[int]:
+    """Each column's least width in twips: its widest unbreakable run, margins included
+    (what a layout engine cannot go below without breaking a word)."""
+    return _extent(cells, fonts, size)[0]
+
+
 def _extent(cells: Sequence[Sequence[tuple[str, bool]]], fonts: TableFonts,
             size: float) -> tuple[list[int], list[int]]:
     """Each column's widest unbreakable run and its longest text, cell margins included."""

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..plan import Document
 
 #: The classes of the steps, in the order tried (styles/standard/style.css draws them),
 #: each with its type size and whether it turns the page.
@@ -109,3 +112,41 @@ def _tables(box: Any) -> Iterator[Any]:
         return
     for child in getattr(box, "children", ()):
         yield from _tables(child)
+
+
+#: How far over the text block the measured estimate must put a table before it is set
+#: smaller ahead of the layout: an estimate that is slightly off costs a layout, not a
+#: smaller type than the table needs.
+_PREDICT_MARGIN = 1.03
+
+
+def predicted(document: Document, html: str) -> dict[int, int]:
+    """The first smaller type for the tables the fonts' own widths already show too wide,
+    before any layout: the widest word of each column, measured as the Word renderer
+    measures it (`_docx_tables`), at the table size the style gives Word (the same as
+    its CSS). The layout checks every prediction and takes the next steps from there."""
+    if "<table" not in html:
+        return {}
+    from lxml import html as lxml_html
+
+    from ._docx_styles import word_style
+    from ._docx_tables import TableFonts, extent
+    from ._fonts import face
+
+    ws = word_style(document.style)
+    family = next((f for f in document.style.fonts if document.style.font == f.name), None)
+    if family is None:
+        return {}
+    upright = {face(path)[0]: path for path in family.files if not face(path)[1]}
+    fonts = TableFonts(upright.get(400), upright.get(700))
+    steps: dict[int, int] = {}
+    for index, table in enumerate(lxml_html.fromstring(html).iter("table")):
+        cells = [[(cell.text_content(), cell.tag == "th") for cell in row.iter("th", "td")]
+                 for row in table.iter("tr")]
+        if sum(extent(cells, fonts, ws.table_size)) <= ws.text_width * _PREDICT_MARGIN:
+            continue
+        # One step down only: the estimate knows less than the layout of where a line
+        # may break (after a hyphen, say), so it never decides more than that step.
+        steps[index] = next(i for i, (_, size, landscape) in enumerate(STEPS)
+                            if size is not None and not landscape and size < ws.table_size)
+    return steps

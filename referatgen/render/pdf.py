@@ -153,7 +153,8 @@ def _fonts_for(document: Document, html: str) -> tuple[Any, list[Any], list[Diag
     return config, [sheet], missing
 
 
-def render_document(document: Document) -> tuple[weasyprint.Document, Any, list[Diagnostic]]:
+def render_document(document: Document, first: tuple[str, list[Diagnostic]] | None = None,
+                    ) -> tuple[weasyprint.Document, Any, list[Diagnostic]]:
     """Lay out the document; returns WeasyPrint's document, the fetcher used and the
     warnings so far (images left out, a missing font or character).
 
@@ -165,7 +166,9 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any, list[
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
     fetcher = _fetcher_class()(document.allowed_roots)
-    html, warnings = html_with_warnings(document, "print")
+    # `first`: the HTML made beforehand by the caller (the command line's PDF worker has
+    # it made in the parent process while it loads WeasyPrint itself).
+    html, warnings = first if first is not None else html_with_warnings(document, "print")
     config, sheets, font_warnings = _fonts_for(document, html)
     stylesheets = sheets + [
         weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=config)
@@ -178,8 +181,12 @@ def render_document(document: Document) -> tuple[weasyprint.Document, Any, list[
         return html_doc.render(stylesheets=stylesheets, pdf_tags=True,
                                presentational_hints=True, font_config=config)
 
+    # A table the fonts already show too wide is set smaller before the first layout,
+    # saving a second one; the loop below checks it like any other.
+    steps = _table_fit.predicted(document, html)
+    if steps:
+        html, _ = html_with_warnings(document, "print", table_fit=_table_fit.classes(steps))
     rendered = layout(html)
-    steps: dict[int, int] = {}
     for _ in _table_fit.STEPS:
         wanted = _table_fit.next_steps(rendered.pages, steps)
         if wanted == steps:
@@ -213,7 +220,8 @@ def _table_warnings(document: Document, steps: dict[int, int],
     return out
 
 
-def render_pdf(document: Document, options: PdfOptions) -> Rendered:
+def render_pdf(document: Document, options: PdfOptions,
+               first: tuple[str, list[Diagnostic]] | None = None) -> Rendered:
     weasyprint = engine()
     from weasyprint.pdf import VARIANTS
 
@@ -222,7 +230,7 @@ def render_pdf(document: Document, options: PdfOptions) -> Rendered:
             f"Ukendt PDF-variant '{options.variant}'. Vælg en af "
             f"{', '.join(sorted(VARIANTS))} eller none.")
 
-    rendered, fetcher, warnings = render_document(document)
+    rendered, fetcher, warnings = render_document(document, first)
     if len(rendered.pages) >= COLLECT_FROM_PAGES:
         # Layout leaves cyclic garbage that Python's collector frees only when enough new
         # objects call for it: in a long meeting it would stay through writing the PDF and
