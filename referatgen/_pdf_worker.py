@@ -4,8 +4,8 @@ A secretary's `referatgen build møde.yaml` spends half a second importing Weasy
 before any layout, and then renders the PDF and the Word document one after the other.
 On a machine with two cores neither has to wait: the command line starts this worker
 first, the worker imports WeasyPrint while this process reads, checks and plans the
-meeting, then lays out the PDF while this process renders the Word document (a quarter
-less time for the two, measured on the examples).
+meeting and makes its HTML, then lays out the PDF while this process renders the Word
+document (a quarter less time for the two, measured on the examples).
 The worker runs the same `render` as everything else, so the bytes are the same; it is
 started with `spawn` (a fresh interpreter, as on Windows), so nothing of this process's
 state (threads, open files) is copied into it. One worker serves every file of a command.
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -27,7 +29,10 @@ if TYPE_CHECKING:
 
 
 def _warm() -> None:
-    """Import what a PDF needs, while the parent reads the meeting."""
+    """Import what a PDF needs, while the parent reads the meeting. Ctrl-C is the
+    parent's to handle (it stops the worker): the worker printing its own traceback for
+    it would be noise to the secretary who pressed it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import pikepdf  # noqa: F401  (the repair's, imported now rather than after the layout)
 
     from . import plan  # noqa: F401  (what the document arrives as)
@@ -47,10 +52,14 @@ class PdfWorker:
     """One process that renders PDFs for this command; `submit` returns at once."""
 
     def __init__(self) -> None:
-        # fork where there is one: the child starts at once, with nothing to import again
-        # but WeasyPrint; this process has no threads yet. spawn elsewhere (Windows).
+        # fork where there is one and this process has no other thread (the command
+        # line's case): the child starts at once, with nothing to import again but
+        # WeasyPrint. spawn elsewhere (Windows; a host program with threads, whose locks
+        # a fork could copy held).
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        single = threading.active_count() == 1
+        context = multiprocessing.get_context("fork" if "fork" in methods and single
+                                              else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context,
                                          initializer=_warm)
         # The pool starts its process on the first submission: this one, so the import
@@ -64,8 +73,14 @@ class PdfWorker:
         first = html_with_warnings(document, "print")
         return self._pool.submit(_render_pdf, document, options, first)
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, *, interrupted: bool = False) -> None:
+        """Let the worker go; after Ctrl-C or an error, stop it rather than wait for a
+        layout nobody will read."""
+        if interrupted:
+            # The pool has no public way to stop a running task; its processes are known.
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=not interrupted, cancel_futures=True)
 
 
 def wanted(formats: list[str], files: int) -> bool:

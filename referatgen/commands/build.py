@@ -102,11 +102,15 @@ def _build_files(args: argparse.Namespace, formats: list[str]) -> int:
 
     # Started first: it imports WeasyPrint while this process reads the meetings.
     worker = _pdf_worker.PdfWorker() if _pdf_worker.wanted(formats, len(args.files)) else None
+    if worker is None:
+        return _build_each(args, formats, None)
     try:
-        return _build_each(args, formats, worker)
-    finally:
-        if worker is not None:
-            worker.close()
+        code = _build_each(args, formats, worker)
+    except BaseException:
+        worker.close(interrupted=True)
+        raise
+    worker.close()
+    return code
 
 
 def _build_each(args: argparse.Namespace, formats: list[str],
