@@ -7,14 +7,16 @@ importing their own package's face: no cycle between the registry and the render
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from ..diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from ..plan import Text
+    from ..plan import Document, Text
 
 
 @dataclass(frozen=True)
@@ -60,3 +62,19 @@ def number_runs(text: str) -> list[tuple[str, bool]]:
     if start < len(text):
         pieces.append((text[start:], False))
     return pieces
+
+
+def inside(path: Path, roots: Sequence[Path]) -> bool:
+    """Whether `path`, symlinks resolved, lies in one of the allowed folders."""
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(root) for root in roots)
+
+
+def stylesheet_paths(document: Document) -> list[Path]:
+    """The style's stylesheets, parents' first, as files."""
+    paths: list[Path] = []
+    for name in document.style.css:
+        path = document.style.file(name)
+        if path is not None:
+            paths.append(path)
+    return paths

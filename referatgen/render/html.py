@@ -26,14 +26,9 @@ from ..commonmark import parse, parser, split_footnotes
 from ..diagnostics import Diagnostic
 from ..plan import Document, PlannedBlock, Text
 from ..vocabulary import INTERNAL_MARK
-from .base import Rendered, image_position, number_runs, warning
+from .base import Rendered, image_position, inside, number_runs, stylesheet_paths, warning
 
 Mode = Literal["print", "screen"]
-
-
-def inside(path: Path, roots: Sequence[Path]) -> bool:
-    resolved = path.resolve()
-    return any(resolved.is_relative_to(root) for root in roots)
 
 
 class _Rules(RendererHTML):
@@ -305,12 +300,3 @@ def render_html_file(document: Document) -> Rendered:
     css.append(screen.read_text("utf-8"))
     html, warnings = html_with_warnings(document, "screen", css)
     return Rendered(html.encode("utf-8"), tuple(warnings))
-
-
-def stylesheet_paths(document: Document) -> list[Path]:
-    paths: list[Path] = []
-    for name in document.style.css:
-        path = document.style.file(name)
-        if path is not None:
-            paths.append(path)
-    return paths

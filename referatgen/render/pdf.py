@@ -26,8 +26,7 @@ from ..diagnostics import Diagnostic, ReferatgenError
 from ..plan import Document
 from ..vocabulary import INTERNAL_MARK
 from . import _fonts, _table_fit
-from .base import Rendered, warning
-from .html import html_with_warnings, inside, stylesheet_paths
+from .base import Rendered, inside, stylesheet_paths, warning
 from .pdf_tags import make_accessible
 
 #: The variants that also claim PDF/UA-1 (`pdfuaid:part` in their XMP): PDF/A-2 and -3
@@ -168,7 +167,13 @@ def render_document(document: Document, first: tuple[str, list[Diagnostic]] | No
     fetcher = _fetcher_class()(document.allowed_roots)
     # `first`: the HTML made beforehand by the caller (the command line's PDF worker has
     # it made in the parent process while it loads WeasyPrint itself).
-    html, warnings = first if first is not None else html_with_warnings(document, "print")
+    # The HTML module (Jinja, markdown-it) only where the HTML is made here: the command
+    # line's worker gets it made, and imports less before its layout.
+    if first is None:
+        from .html import html_with_warnings
+
+        first = html_with_warnings(document, "print")
+    html, warnings = first
     config, sheets, font_warnings = _fonts_for(document, html)
     stylesheets = sheets + [
         weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=config)
@@ -185,17 +190,23 @@ def render_document(document: Document, first: tuple[str, list[Diagnostic]] | No
     # saving a second one; the loop below checks it like any other.
     steps = _table_fit.predicted(document, html)
     if steps:
-        html, _ = html_with_warnings(document, "print", table_fit=_table_fit.classes(steps))
+        html = _with_table_classes(document, steps)
     rendered = layout(html)
     for _ in _table_fit.STEPS:
         wanted = _table_fit.next_steps(rendered.pages, steps)
         if wanted == steps:
             break
         steps = wanted
-        html, _ = html_with_warnings(document, "print", table_fit=_table_fit.classes(steps))
+        html = _with_table_classes(document, steps)
         rendered = layout(html)
     return rendered, fetcher, warnings + font_warnings + _table_warnings(
         document, steps, rendered.pages)
+
+
+def _with_table_classes(document: Document, steps: dict[int, int]) -> str:
+    from .html import html_with_warnings
+
+    return html_with_warnings(document, "print", table_fit=_table_fit.classes(steps))[0]
 
 
 def _table_warnings(document: Document, steps: dict[int, int],
