@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,12 @@ def render_all(document: Document, formats: Iterable[str], options: BuildOptions
             continue
         rendered[fmt] = _nested_guard(fmt, functools.partial(render, document, fmt, options))
     if pending is not None:
-        rendered["pdf"] = _nested_guard("pdf", pending.result)
+        try:
+            rendered["pdf"] = _nested_guard("pdf", pending.result)
+        except BrokenProcessPool:
+            # The worker died (killed, out of memory): the PDF is made here instead.
+            rendered["pdf"] = _nested_guard("pdf", functools.partial(render, document, "pdf",
+                                                                     options))
     return {fmt: rendered[fmt] for fmt in wanted}
 
 

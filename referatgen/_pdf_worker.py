@@ -6,10 +6,11 @@ On a machine with two cores neither has to wait: the command line starts this wo
 first, the worker imports WeasyPrint while this process reads, checks and plans the
 meeting and makes its HTML, then lays out the PDF while this process renders the Word
 document (a quarter less time for the two, measured on the examples).
-The worker runs the same `render` as everything else, so the bytes are the same; it is
-started with `spawn` (a fresh interpreter, as on Windows), so nothing of this process's
-state (threads, open files) is copied into it. One worker serves every file of a command.
-The archive runner has its own workers and does not use this one.
+The worker runs the same renderer as everything else, so the bytes are the same. It is
+forked where the system can and this process has no other thread, else spawned (a fresh
+interpreter, as on Windows). One worker serves every file of a command; if it dies, the
+PDF is made in this process instead. The archive runner has its own workers and does
+not use this one.
 """
 
 from __future__ import annotations
@@ -88,4 +89,11 @@ def wanted(formats: list[str], files: int) -> bool:
     environment turns it off (REFERATGEN_PDF_WORKER=0)."""
     if os.environ.get("REFERATGEN_PDF_WORKER", "1") == "0":
         return False
-    return "pdf" in formats and files > 0 and (os.cpu_count() or 1) > 1
+    return "pdf" in formats and files > 0 and _cores() > 1
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's limit, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

@@ -20,7 +20,7 @@ EXAMPLE = ROOT / "examples" / "htk-direktionen-2018-11-13.yaml"
 def submitted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The worker on, and each document it was given, by title."""
     monkeypatch.setenv("REFERATGEN_PDF_WORKER", "1")
-    monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(_pdf_worker, "_cores", lambda: 2)
     seen: list[str] = []
     original = _pdf_worker.PdfWorker.submit
 
@@ -60,12 +60,35 @@ def test_an_error_in_the_worker_is_the_usual_message(
 
 def test_only_where_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFERATGEN_PDF_WORKER", "1")
-    monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(_pdf_worker, "_cores", lambda: 2)
     assert _pdf_worker.wanted(["pdf", "docx"], 1)
     assert _pdf_worker.wanted(["pdf"], 1)  # it imports while this process reads the file
     assert not _pdf_worker.wanted(["docx", "html"], 1)
-    monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(_pdf_worker, "_cores", lambda: 1)
     assert not _pdf_worker.wanted(["pdf", "docx"], 1)
-    monkeypatch.setattr(_pdf_worker.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(_pdf_worker, "_cores", lambda: 2)
     monkeypatch.setenv("REFERATGEN_PDF_WORKER", "0")
     assert not _pdf_worker.wanted(["pdf", "docx"], 1)
+
+
+def test_a_worker_that_died_leaves_the_pdf_to_this_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker killed mid-layout (out of memory, say): the PDF is still built, the
+    same file, not an internal error."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    monkeypatch.setenv("REFERATGEN_PDF_WORKER", "1")
+    monkeypatch.setattr(_pdf_worker, "_cores", lambda: 2)
+
+    def died(self: _pdf_worker.PdfWorker, document: object, options: object) -> object:
+        future: Future[object] = Future()
+        future.set_exception(BrokenProcessPool("killed"))
+        return future
+
+    monkeypatch.setattr(_pdf_worker.PdfWorker, "submit", died)
+    assert main(["build", str(EXAMPLE), "-o", str(tmp_path / "a"), "--format", "pdf"]) == 0
+    monkeypatch.setenv("REFERATGEN_PDF_WORKER", "0")
+    assert main(["build", str(EXAMPLE), "-o", str(tmp_path / "b"), "--format", "pdf"]) == 0
+    name = EXAMPLE.with_suffix(".pdf").name
+    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
