@@ -257,7 +257,11 @@ def _fingerprint(kind: Kind, intern: bool, meeting: Meeting, style: Style,
             digest.update(b"\0")
 
     add(__version__, kind, intern, meeting.organ, meeting.dato, meeting.kommune, front)
-    add(replace(style, folders=()))
+    # The style by what it says, not where it lies: its folders and its font files'
+    # paths differ from one installation to the next (a venv, site-packages, a checkout).
+    add(replace(style, folders=(), fonts=()))
+    for family in style.fonts:
+        add(family.name, family.word, *(path.name for path in family.files))
     for name in style.css:
         path = style.file(name)
         add(hashlib.sha256(path.read_bytes()).hexdigest() if path else name)

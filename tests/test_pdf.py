@@ -389,3 +389,26 @@ def test_the_expected_pages_are_the_seeds_own(example: str) -> None:
     text = next(SEEDS.glob(f"{seed}_*.txt")).read_text("utf-8")
     printed = [int(m.group(1)) for m in re.finditer(r"^.+?\.{5}\t(\d+)$", text, re.M)]
     assert printed == expected
+
+
+def test_the_document_id_does_not_depend_on_where_referatgen_lies(tmp_path: Path) -> None:
+    """The same meeting and style give the same /ID from a checkout, a venv or
+    site-packages: the style's folders and its font files' paths are not part of it."""
+    from dataclasses import replace
+
+    from referatgen import plan as plan_module
+    from referatgen.check import check_file
+
+    result = check_file(ROOT / "examples" / "htk-direktionen-2022-09-05.yaml")
+    assert result.meeting is not None and result.style is not None
+    style = result.style
+    elsewhere = tmp_path / "site-packages" / "referatgen" / "styles"
+    for folder in style.folders:  # the same files, installed somewhere else
+        shutil.copytree(folder, elsewhere / folder.name)
+    moved = replace(
+        style, folders=tuple(elsewhere / folder.name for folder in style.folders),
+        fonts=tuple(replace(family, files=tuple(elsewhere / "standard" / "fonts" / p.name
+                                                for p in family.files))
+                    for family in style.fonts))
+    here = plan_module.plan(result.meeting, style).identifier
+    assert plan_module.plan(result.meeting, moved).identifier == here
