@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -29,17 +30,35 @@ if TYPE_CHECKING:
     from .render import Rendered
 
 
-def _warm() -> None:
+def _warm(parent: int) -> None:
     """Import what a PDF needs, while the parent reads the meeting. Ctrl-C is the
     parent's to handle (it stops the worker): the worker printing its own traceback for
     it would be noise to the secretary who pressed it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_outlive_not, args=(parent,), daemon=True).start()
     import pikepdf  # noqa: F401  (the repair's, imported now rather than after the layout)
 
     from . import plan  # noqa: F401  (what the document arrives as)
     from .render import pdf
 
     pdf.engine()
+
+
+def _orphaned(parent: int) -> bool:
+    return os.getppid() != parent
+
+
+def _outlive_not(parent: int) -> None:
+    """A forked worker shares its queue's pipes with the parent, so a parent killed
+    outright (kill -9, a closed terminal) never reaches it as end of file: it would
+    wait for work for ever. It looks for its parent instead, and goes with it."""
+    while not _orphaned(parent):
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
+#: How often the worker looks for its parent.
+_WATCH_SECONDS = 0.5
 
 
 def _render_pdf(document: Document, options: BuildOptions,
@@ -62,7 +81,7 @@ class PdfWorker:
         context = multiprocessing.get_context("fork" if "fork" in methods and single
                                               else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context,
-                                         initializer=_warm)
+                                         initializer=_warm, initargs=(os.getpid(),))
         # The pool starts its process on the first submission: this one, so the import
         # runs now, beside the parent's own work.
         self._pool.submit(os.getpid)

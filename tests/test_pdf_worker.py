@@ -92,3 +92,57 @@ def test_a_worker_that_died_leaves_the_pdf_to_this_process(
     assert main(["build", str(EXAMPLE), "-o", str(tmp_path / "b"), "--format", "pdf"]) == 0
     name = EXAMPLE.with_suffix(".pdf").name
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_a_worker_goes_when_its_command_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the command mid-build (a closed terminal, a killed job): the forked
+    worker, whose queue never reports the end, must not wait for ever; and nothing of
+    the unfinished build is written."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import referatgen_env
+
+    command = subprocess.Popen(
+        [sys.executable, "-m", "referatgen", "build", str(EXAMPLE), "-o", str(tmp_path)],
+        env=referatgen_env() | {"REFERATGEN_PDF_WORKER": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not (workers := _children(command.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers, "the command started no worker"
+    os.kill(command.pid, signal.SIGKILL)
+    command.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    assert list(tmp_path.iterdir()) == []
