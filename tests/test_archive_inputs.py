@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +22,17 @@ def _build(source: Path | str, out: Path, *extra: str) -> tuple[int, str, str]:
                              "--jobs", "1", *extra])
     assert "Traceback" not in result.stderr
     return result.returncode, result.stdout, result.stderr
+
+
+def _edit_json(path: Path, edit: Callable[[Any], object]) -> None:
+    """Read a JSON file, change it in place with `edit`, write it back."""
+    data = json.loads(path.read_text("utf-8"))
+    edit(data)
+    path.write_text(json.dumps(data), "utf-8")
+
+
+def _truncate(path: Path, keep: int) -> None:
+    path.write_text(path.read_text("utf-8")[:keep], "utf-8")
 
 
 def _built_archive(tmp_path: Path) -> tuple[Path, Path]:
@@ -90,15 +103,12 @@ def test_a_glob_never_writes_outside_the_output_folder(tmp_path: Path) -> None:
 def test_an_edited_index_is_a_message_for_find(tmp_path: Path, damage: str) -> None:
     _source, out = _built_archive(tmp_path)
     index = out / "index.json"
-    data = json.loads(index.read_text("utf-8"))
     if damage == "truncated":
-        index.write_text(index.read_text("utf-8")[:200], "utf-8")
+        _truncate(index, 200)
     elif damage == "missing-key":
-        del data["meetings"][0]["dato"]
-        index.write_text(json.dumps(data), "utf-8")
+        _edit_json(index, lambda data: data["meetings"][0].pop("dato"))
     else:
-        data["meetings"][0]["punkter"][0]["nr"] = "en"
-        index.write_text(json.dumps(data), "utf-8")
+        _edit_json(index, lambda data: data["meetings"][0]["punkter"][0].update(nr="en"))
     result = run_referatgen(["find", "21/24696", str(out)])
     assert result.returncode == 1
     assert "index.json er ødelagt" in result.stderr and "Traceback" not in result.stderr
@@ -108,16 +118,17 @@ def test_an_edited_index_is_a_message_for_find(tmp_path: Path, damage: str) -> N
 def test_an_edited_manifest_makes_the_build_start_afresh(tmp_path: Path, damage: str) -> None:
     source, out = _built_archive(tmp_path)
     manifest = out / ".referatgen-manifest.json"
-    data = json.loads(manifest.read_text("utf-8"))
-    entry = next(iter(data["meetings"].values()))
+
+    def entry(data: Any) -> Any:
+        return next(iter(data["meetings"].values()))
+
     if damage == "truncated":
-        manifest.write_text(manifest.read_text("utf-8")[:100], "utf-8")
+        _truncate(manifest, 100)
     elif damage == "wrong-type":
-        next(iter(entry["deps"].values()))["size"] = "stor"
-        manifest.write_text(json.dumps(data), "utf-8")
+        _edit_json(manifest, lambda data: next(iter(entry(data)["deps"].values())).update(
+            size="stor"))
     else:
-        del entry["index"]["organ"]
-        manifest.write_text(json.dumps(data), "utf-8")
+        _edit_json(manifest, lambda data: entry(data)["index"].pop("organ"))
     code, out_text, err = _build(source, out)
     assert code == 0, err
     assert "bygges igen" in err and "bygget" in out_text
@@ -129,13 +140,10 @@ def test_an_edited_manifest_makes_the_build_start_afresh(tmp_path: Path, damage:
 def test_more_edits_of_the_index_and_manifest(tmp_path: Path, damage: str) -> None:
     source, out = _built_archive(tmp_path)
     index = out / "index.json"
-    data = json.loads(index.read_text("utf-8"))
     if damage == "bad-date":
-        data["meetings"][0]["dato"] = "x"
-        index.write_text(json.dumps(data), "utf-8")
+        _edit_json(index, lambda data: data["meetings"][0].update(dato="x"))
     elif damage == "bool-number":
-        data["meetings"][0]["punkter"][0]["nr"] = True
-        index.write_text(json.dumps(data), "utf-8")
+        _edit_json(index, lambda data: data["meetings"][0]["punkter"][0].update(nr=True))
     else:
         index.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
         (out / ".referatgen-manifest.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8")

@@ -97,20 +97,28 @@ def test_a_character_the_fonts_lack_is_named(tmp_path: Path) -> None:
     assert paths[0].is_file()
 
 
+def _own_font_style(tmp_path: Path, style_yaml: str,
+                    files: dict[str, str] | None = None) -> tuple[Path, Path]:
+    """A meeting in a style folder of its own (`style_yaml`, and `files` by name) whose
+    font lies at skrift/Egen.ttf: (the meeting, where the font file goes)."""
+    style = tmp_path / "stil"
+    (style / "skrift").mkdir(parents=True)
+    (style / "style.yaml").write_text(style_yaml, "utf-8")
+    for name, text in (files or {}).items():
+        (style / name).write_text(text, "utf-8")
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text("organ: Udvalget\ndato: 2024-01-15\nstil: ./stil\npunkter:\n"
+                       "  - titel: Et punkt\n    beslutning: Godkendt.\n", "utf-8")
+    return meeting, style / "skrift" / "Egen.ttf"
+
+
 def test_a_styles_own_font_face_is_used(tmp_path: Path) -> None:
     """@font-face in a style's CSS: WeasyPrint gets a FontConfiguration, so it counts."""
-    style = tmp_path / "min-stil"
-    (style / "skrift").mkdir(parents=True)
-    shutil.copy(ROOT / "styles/standard/fonts/LiberationMono-Regular.ttf",
-                style / "skrift" / "Egen.ttf")
-    (style / "style.yaml").write_text(
-        "extends: standard\nskrifttype: Egen Skrift\ncss: [min.css]\n", "utf-8")
-    (style / "min.css").write_text(
-        '@font-face { font-family: "Egen Skrift"; src: url(skrift/Egen.ttf); }\n'
-        'html { font-family: "Egen Skrift"; }\n', "utf-8")
-    meeting = tmp_path / "m.yaml"
-    meeting.write_text("organ: Udvalget\ndato: 2024-01-15\nstil: ./min-stil\npunkter:\n"
-                       "  - titel: Et punkt\n    beslutning: Godkendt.\n", "utf-8")
+    meeting, font = _own_font_style(
+        tmp_path, "extends: standard\nskrifttype: Egen Skrift\ncss: [min.css]\n",
+        {"min.css": '@font-face { font-family: "Egen Skrift"; src: url(skrift/Egen.ttf); }\n'
+                    'html { font-family: "Egen Skrift"; }\n'})
+    shutil.copy(ROOT / "styles/standard/fonts/LiberationMono-Regular.ttf", font)
     path = build(meeting, ["pdf"], tmp_path / "ud")[0]
     assert any(n.startswith("Egen-Skrift") for n in font_names(path)), font_names(path)
 
@@ -194,15 +202,9 @@ def test_a_changed_font_file_is_subset_again(tmp_path: Path,
     from referatgen.render import _fonts
 
     fonts = ROOT / "styles/standard/fonts"
-    style = tmp_path / "stil"
-    (style / "skrift").mkdir(parents=True)
-    (style / "style.yaml").write_text(
-        "extends: standard\nskrifttype: Egen\nskrifter:\n  Egen:\n    word: Arial\n"
-        "    filer: [skrift/Egen.ttf]\n", "utf-8")
-    meeting = tmp_path / "m.yaml"
-    meeting.write_text("organ: Udvalget\ndato: 2024-01-15\nstil: ./stil\npunkter:\n"
-                       "  - titel: Et punkt\n    beslutning: Godkendt.\n", "utf-8")
-    target = style / "skrift" / "Egen.ttf"
+    meeting, target = _own_font_style(
+        tmp_path, "extends: standard\nskrifttype: Egen\nskrifter:\n  Egen:\n    word: Arial\n"
+        "    filer: [skrift/Egen.ttf]\n")
 
     def built_with(font: str, folder: str) -> bytes:
         shutil.copy(fonts / font, target)

@@ -8,17 +8,16 @@ prefers system fonts on a tie). Only when the text holds a character none of the
 fonts has does the configuration include the system's fonts, for a fallback; that is
 said in a warning naming the character and the face used.
 
-Subsetting: WeasyPrint subsets with harfbuzz-subset where the library is installed and
-with fontTools otherwise, and the two write different fonts; fontTools also stamps the
-clock into each font unless SOURCE_DATE_EPOCH is set. `deterministic_subsetting` makes
-WeasyPrint subset through `subset_font` (fontTools, with WeasyPrint's options, faster and
-cached per process) and gives it the meeting's own moment.
+Subsetting: WeasyPrint subsets with harfbuzz-subset where the system library is
+installed and with fontTools otherwise; the two write different fonts, and fontTools
+stamps the clock into each. `deterministic_subsetting` makes WeasyPrint subset through
+`subset_font` instead: its own HarfBuzz path with the HarfBuzz of the pinned uharfbuzz
+wheel, the same everywhere, dated nowhere, cached per process.
 """
 
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import functools
 import hashlib
 import os
@@ -223,7 +222,7 @@ def subset_font(content: bytes, index: int, glyphs: Iterable[int], hinting: bool
 
 def _subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
     """Stands in for WeasyPrint's `Font.subset` (which picks harfbuzz-subset where it is
-    installed): always fontTools, through `subset_font`."""
+    installed, fontTools elsewhere): always the pinned HarfBuzz, through `subset_font`."""
     if to_unicode:
         data = subset_font(font.file_content, font.index, to_unicode, hinting,
                            bool(font.missing))
@@ -232,25 +231,19 @@ def _subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
 
 
 @contextmanager
-def deterministic_subsetting(moment: dt.datetime) -> Iterator[None]:
+def deterministic_subsetting() -> Iterator[None]:
     """WeasyPrint's font subsetting, the same on every machine: the pinned HarfBuzz of
-    `uharfbuzz` (`subset_font`), whether or not the system has harfbuzz-subset, and
-    `moment` for any date a library would take from the clock."""
+    `uharfbuzz` (`subset_font`), whether or not the system has harfbuzz-subset. HarfBuzz
+    stamps no date, so no clock is involved."""
     from weasyprint.pdf import fonts
 
     with _subset_lock:
         saved_subset = fonts.Font.subset
-        saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
         fonts.Font.subset = _subset
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
         try:
             yield
         finally:
             fonts.Font.subset = saved_subset
-            if saved_epoch is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
 
 
 def font_folders(style: Style) -> tuple[Path, ...]:

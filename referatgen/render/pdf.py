@@ -259,7 +259,7 @@ def render_pdf(document: Document, options: PdfOptions,
         for bilag in document.attachments
         if bilag.path is not None
     ]
-    with _fonts.deterministic_subsetting(moment):
+    with _fonts.deterministic_subsetting():
         data = rendered.write_pdf(
             pdf_variant=options.variant,
             pdf_tags=True,
