@@ -3,6 +3,7 @@ every built-in style, read back from the PDF's glyphs and from the DOCX's styles
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
@@ -63,7 +64,23 @@ def _ladder(sizes: dict[str, float], titles: list[str]) -> list[float]:
             for title in titles]
 
 
-def _pdf_ladder(tmp_path: Path, style: str) -> tuple[list[float], dict[str, float]]:
+Ladder = tuple[list[float], dict[str, float]]
+
+
+@pytest.fixture(scope="module")
+def pdf_ladder(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Ladder]:
+    """`_pdf_ladder` of each style, built once for the tests that read it."""
+    built: dict[str, Ladder] = {}
+
+    def ladder(style: str) -> Ladder:
+        if style not in built:
+            built[style] = _pdf_ladder(tmp_path_factory.mktemp(style), style)
+        return built[style]
+
+    return ladder
+
+
+def _pdf_ladder(tmp_path: Path, style: str) -> Ladder:
     """Sizes of the item heading, then each level below it, as printed in the PDF."""
     pdf = build(_meeting(tmp_path, style), ("pdf",), tmp_path / "pdf")
     sizes = _line_sizes(pdf[0])
@@ -76,10 +93,10 @@ def _pdf_ladder(tmp_path: Path, style: str) -> tuple[list[float], dict[str, floa
 
 
 @pytest.mark.parametrize("style", STYLES)
-def test_pdf_heading_levels_step_down(tmp_path: Path, style: str) -> None:
+def test_pdf_heading_levels_step_down(pdf_ladder: Callable[[str], Ladder], style: str) -> None:
     """Item, section, `###`, `####`, `#####`: strictly smaller at each step, and the text
     under a section no larger than its heading."""
-    ladder, sizes = _pdf_ladder(tmp_path, style)
+    ladder, sizes = pdf_ladder(style)
     assert all(lower < upper for upper, lower in pairwise(ladder)), ladder
     assert sizes["Tekst under afsnittet."] < ladder[1], (ladder, sizes)
 
@@ -119,8 +136,9 @@ def test_a_style_whose_sub_heading_outgrows_its_section_is_refused(tmp_path: Pat
 
 
 @pytest.mark.parametrize("style", STYLES)
-def test_docx_sizes_are_the_pdf_sizes(tmp_path: Path, style: str) -> None:
+def test_docx_sizes_are_the_pdf_sizes(pdf_ladder: Callable[[str], Ladder], style: str,
+                                      tmp_path: Path) -> None:
     """One scale in both formats: Word's Heading N is the PDF's h(N+1)."""
-    ladder, _ = _pdf_ladder(tmp_path, style)
+    ladder, _ = pdf_ladder(style)
     sizes = heading_sizes(word_style(resolve_style(style, tmp_path)))
     assert [sizes[level] for level in range(1, len(ladder) + 1)] == ladder
